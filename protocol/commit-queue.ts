@@ -1,0 +1,112 @@
+/**
+ * The commit machine of one session on one manifest.
+ *
+ * Writes queue in call order. A write is ready once its content objects are
+ * stored. At most one log entry is in flight; when none is, the longest ready
+ * prefix of the queue becomes the next entry (group commit), so writes that
+ * arrive while a PUT is in flight share the next one. Program order is kept:
+ * a write never commits before an earlier one.
+ */
+import type { Entry, Op, Pointer } from "./entry-codec.ts";
+import { MAX_SEQ } from "./log-keys.ts";
+
+export interface QueuedWrite {
+  id: number;
+  ops: Op[] | undefined;
+  bytes: number;
+}
+
+export interface Batch {
+  entry: Entry;
+  writeIds: number[];
+}
+
+export class CommitQueue {
+  private queue: QueuedWrite[] = [];
+  private inFlight: Batch | undefined;
+  private lastValidTs = -1;
+  private nextSeq = 0;
+
+  constructor(readonly session: string) {}
+
+  get busy(): boolean {
+    return this.inFlight !== undefined;
+  }
+
+  get length(): number {
+    return this.queue.length;
+  }
+
+  /** `ops` undefined: the write is waiting for its content objects. */
+  enqueue(id: number, ops: Op[] | undefined, bytes: number): void {
+    if (this.queue.some((write) => write.id === id)) throw new Error(`write ${id} queued twice`);
+    this.queue.push({ id, ops, bytes });
+  }
+
+  markReady(id: number, ops: Op[]): void {
+    const write = this.queue.find((candidate) => candidate.id === id);
+    if (!write) throw new Error(`write ${id} is not queued`);
+    write.ops = ops;
+  }
+
+  /** Drops a write that can never commit (its content upload failed). */
+  remove(id: number): void {
+    this.queue = this.queue.filter((write) => write.id !== id);
+  }
+
+  /**
+   * The next entry to PUT, or undefined when one is in flight or the head of
+   * the queue is not ready. ts = max(clock, everything seen + 1, own last + 1).
+   */
+  next(clockTs: number, maxSeenTs: number, maxBytes: number): Batch | undefined {
+    if (this.inFlight) return undefined;
+    const taken: QueuedWrite[] = [];
+    let bytes = 0;
+    for (const write of this.queue) {
+      if (!write.ops) break;
+      if (taken.length > 0 && bytes + write.bytes > maxBytes) break;
+      taken.push(write);
+      bytes += write.bytes;
+    }
+    if (taken.length === 0) return undefined;
+    if (this.nextSeq > MAX_SEQ) throw new Error("session sequence exhausted: start a new session");
+    const ts = Math.max(Math.floor(clockTs), maxSeenTs + 1, this.lastValidTs + 1);
+    const entry: Entry = { ts, session: this.session, seq: this.nextSeq++, ops: mergeOps(taken) };
+    this.queue = this.queue.slice(taken.length);
+    this.inFlight = { entry, writeIds: taken.map((write) => write.id) };
+    return this.inFlight;
+  }
+
+  /** The in-flight entry is stored and valid. */
+  acked(): Batch {
+    const batch = this.expectInFlight();
+    this.lastValidTs = batch.entry.ts;
+    this.inFlight = undefined;
+    return batch;
+  }
+
+  /** The in-flight entry is known not to count: its writes go first again. */
+  rejected(): Batch {
+    const batch = this.expectInFlight();
+    const ops = new Map(batch.entry.ops);
+    const requeued = batch.writeIds.map((id, index) => ({
+      id,
+      ops: index === 0 ? [...ops] : [],
+      bytes: 0,
+    }));
+    this.queue = [...requeued, ...this.queue];
+    this.inFlight = undefined;
+    return batch;
+  }
+
+  private expectInFlight(): Batch {
+    if (!this.inFlight) throw new Error("no entry in flight");
+    return this.inFlight;
+  }
+}
+
+function mergeOps(writes: QueuedWrite[]): Op[] {
+  const merged = new Map<string, Pointer | null>();
+  for (const write of writes) for (const [key, pointer] of write.ops!) merged.set(key, pointer);
+  return [...merged];
+}

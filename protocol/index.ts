@@ -1,0 +1,13 @@
+export * from "./bounds.ts";
+export * from "./checkpoint-policy.ts";
+export * from "./clock-estimator.ts";
+export * from "./commit-queue.ts";
+export * from "./entry-codec.ts";
+export * from "./json-value.ts";
+export * from "./log-keys.ts";
+export * from "./log-listing.ts";
+export * from "./manifest-state.ts";
+export * from "./order.ts";
+export type * from "./storage-vocabulary.ts";
+export { S3_MAX_KEYS } from "./storage-vocabulary.ts";
+export * from "./validity.ts";
