@@ -85,6 +85,13 @@ export class CommitQueue {
     return batch;
   }
 
+  /** The in-flight entry's writes failed for good and will not be retried. */
+  abandoned(): Batch {
+    const batch = this.expectInFlight();
+    this.inFlight = undefined;
+    return batch;
+  }
+
   /** The in-flight entry is known not to count: its writes go first again. */
   rejected(): Batch {
     const batch = this.expectInFlight();

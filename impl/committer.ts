@@ -1,0 +1,150 @@
+import { encodeEntry, MAX_ENTRY_BYTES, type Op } from "../protocol/entry-codec.ts";
+import { CommitQueue, type Batch } from "../protocol/commit-queue.ts";
+import { entryKey } from "../protocol/log-keys.ts";
+import type { ManifestState } from "../protocol/manifest-state.ts";
+import { entryValidity } from "../protocol/validity.ts";
+import type { ManifestContext } from "./manifest-context.ts";
+import { backoffMs, sleep, withRetry, type RetryPolicy } from "./retry.ts";
+import { StorageError } from "./storage.ts";
+
+export interface CommitHooks {
+  acked(batch: Batch): void;
+  failed(writeIds: number[], error: Error): void;
+}
+
+type Outcome = "valid" | "not counted";
+
+const COMMIT_RETRY: RetryPolicy = { attempts: Infinity, baseDelayMs: 100, maxDelayMs: 5_000 };
+const DATE_PRECISION_MS = 1_000;
+
+/**
+ * Drives the commit queue: PUTs one log entry at a time, acknowledges it only
+ * once it is known valid (the same verdict every reader will reach), and
+ * re-commits under a fresh id when it is known not to count. An ambiguous
+ * failure is resolved by waiting until the entry could no longer land validly
+ * and then looking: never by blind re-PUT, which could duplicate a write.
+ */
+export class Committer {
+  readonly queue: CommitQueue;
+  private pumping: Promise<void> | undefined;
+  /** Set when the queue changed during a drain, which must then look again. */
+  private changed = false;
+  private rejections = 0;
+
+  constructor(
+    private readonly ctx: ManifestContext,
+    private readonly state: ManifestState,
+    session: string,
+    private readonly hooks: CommitHooks,
+  ) {
+    this.queue = new CommitQueue(session);
+  }
+
+  submit(id: number, ops: Op[] | undefined, bytes: number): void {
+    this.queue.enqueue(id, ops, bytes);
+    this.pump();
+  }
+
+  ready(id: number, ops: Op[]): void {
+    this.queue.markReady(id, ops);
+    this.pump();
+  }
+
+  drop(id: number): void {
+    this.queue.remove(id);
+    this.pump();
+  }
+
+  /** Resolves once nothing is queued or in flight. */
+  async idle(): Promise<void> {
+    while (this.pumping) await this.pumping;
+  }
+
+  private pump(): void {
+    this.changed = true;
+    if (this.pumping) return;
+    this.changed = false;
+    this.pumping = this.drain().finally(() => {
+      this.pumping = undefined;
+      if (this.changed) this.pump();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const batch = this.queue.next(this.ctx.clock.now(), this.state.maxTs, MAX_ENTRY_BYTES / 2);
+      if (!batch) return;
+      const outcome = await this.commit(batch);
+      if (outcome === undefined) continue;
+      if (outcome === "valid") {
+        this.rejections = 0;
+        this.hooks.acked(this.queue.acked());
+        this.touchMarker(batch);
+      } else {
+        this.queue.rejected();
+        await sleep(this.ctx.env, backoffMs(this.ctx.env, this.rejections++, COMMIT_RETRY));
+      }
+    }
+  }
+
+  /** The outcome, or undefined when the writes failed for good. */
+  private async commit(batch: Batch): Promise<Outcome | undefined> {
+    const { entry } = batch;
+    const key = entryKey(this.ctx.manifest.key, entry.ts, entry.session, entry.seq);
+    try {
+      const response = await this.ctx.storage.putObject({
+        bucket: this.ctx.manifest.bucket,
+        key,
+        body: encodeEntry(entry),
+        contentType: "application/json",
+      });
+      if (response.status !== 200) throw new Error(`log PUT answered ${response.status}`);
+      if (this.surelyValid(entry.ts, response.date)) return "valid";
+      return await this.lookUp(key, entry.ts);
+    } catch (error) {
+      if (error instanceof StorageError && !error.retryable && !error.ambiguous) {
+        this.queue.abandoned();
+        this.hooks.failed(batch.writeIds, error);
+        return undefined;
+      }
+      this.ctx.log("warn", `log PUT ${key} failed (${(error as Error).message}); resolving its outcome`);
+      return await this.resolveAmbiguous(key, entry.ts);
+    }
+  }
+
+  /**
+   * LastModified lies within [Date - margin, Date + precision) of the PUT's
+   * response; when every such value is valid, so is the entry.
+   */
+  private surelyValid(ts: number, date: number | undefined): boolean {
+    if (date === undefined) return false;
+    const { staleMs, marginMs } = this.ctx.bounds;
+    return date + DATE_PRECISION_MS - ts <= staleMs && ts - (date - marginMs) <= staleMs;
+  }
+
+  private async resolveAmbiguous(key: string, ts: number): Promise<Outcome> {
+    const settledAt = ts + this.ctx.bounds.staleMs + this.ctx.bounds.marginMs;
+    while (this.ctx.clock.now() < settledAt) await sleep(this.ctx.env, settledAt - this.ctx.clock.now());
+    return this.lookUp(key, ts);
+  }
+
+  private async lookUp(key: string, ts: number): Promise<Outcome> {
+    const listing = await withRetry(
+      this.ctx.env,
+      () => this.ctx.storage.listObjects({ bucket: this.ctx.manifest.bucket, prefix: key, maxKeys: 1 }),
+      COMMIT_RETRY,
+    );
+    const found = listing.contents.find((object) => object.key === key);
+    if (!found) return "not counted";
+    const validity = entryValidity(ts, found.lastModified, this.ctx.bounds);
+    if (!validity.valid) this.ctx.log("warn", `own entry ${key} is invalid (${validity.reason}); committing again`);
+    return validity.valid ? "valid" : "not counted";
+  }
+
+  private touchMarker(batch: Batch): void {
+    const key = entryKey(this.ctx.manifest.key, batch.entry.ts, batch.entry.session, batch.entry.seq);
+    this.ctx.storage
+      .putObject({ bucket: this.ctx.manifest.bucket, key: this.ctx.manifest.key, body: key, contentType: "text/plain" })
+      .catch((error: Error) => this.ctx.log("warn", `marker PUT failed: ${error.message}`));
+  }
+}

@@ -1,0 +1,17 @@
+import type { S3ConnectionConfig } from "./s3-client.ts";
+import type { S3Storage } from "./s3-storage.ts";
+import type { Storage } from "./storage.ts";
+
+export type S3Config = S3ConnectionConfig;
+
+/** The AWS SDK adapter, loaded on first use so clients on other storage never load the SDK. */
+export function lazyS3Storage(config: S3Config): Storage {
+  let storage: Promise<S3Storage> | undefined;
+  const load = () => (storage ??= import("./s3-storage.ts").then(({ S3Storage }) => new S3Storage(config)));
+  return {
+    getObject: async (req) => (await load()).getObject(req),
+    putObject: async (req) => (await load()).putObject(req),
+    deleteObject: async (req) => (await load()).deleteObject(req),
+    listObjects: async (req) => (await load()).listObjects(req),
+  };
+}

@@ -1,0 +1,156 @@
+import { decodeCheckpoint, decodeEntry, type Checkpoint, type Entry } from "../protocol/entry-codec.ts";
+import { logPrefix, parseLogKey } from "../protocol/log-keys.ts";
+import { judgeLogPage, listingStartAfter, settledBefore, type CheckpointRef, type EntryRef } from "../protocol/log-listing.ts";
+import { NOTHING_FOLDED, type ManifestState } from "../protocol/manifest-state.ts";
+import type { ManifestContext } from "./manifest-context.ts";
+import { withRetry } from "./retry.ts";
+
+export interface NewLog {
+  checkpoint: Checkpoint | undefined;
+  entries: Entry[];
+  /** Every valid entry at or below this timestamp has been seen. */
+  settledTs: number;
+}
+
+const MAX_PAGES = 10_000;
+const FETCH_CONCURRENCY = 8;
+
+/**
+ * The I/O half of the sync machine: marker poll, listing, fetching bodies.
+ * It never changes the state; the replica applies what it returns at once.
+ */
+export class ManifestSync {
+  private markerEtag: string | undefined;
+  /** Log objects rejected once, by key, with their ts (forgotten once settled). */
+  private readonly rejected = new Map<string, number>();
+  /** After a log object vanished mid-sync: start over from a checkpoint. */
+  private restartCold = false;
+
+  constructor(
+    private readonly ctx: ManifestContext,
+    private readonly state: ManifestState,
+  ) {}
+
+  /**
+   * Reads the marker, which writers rewrite after each entry. `changed` is
+   * false when it is as it was at the last `accept`ed sync.
+   */
+  async pollMarker(): Promise<{ changed: boolean; etag: string | undefined }> {
+    const { bucket, key } = this.ctx.manifest;
+    const ifNoneMatch = this.markerEtag;
+    const response = await withRetry(this.ctx.env, () =>
+      this.ctx.storage.getObject({ bucket, key, ...(ifNoneMatch ? { ifNoneMatch } : {}) }),
+    );
+    const etag = response.status === 200 ? response.etag : response.status === 304 ? this.markerEtag : undefined;
+    return { changed: etag !== this.markerEtag, etag };
+  }
+
+  /** The sync that read this marker ETag before listing has been applied. */
+  accept(markerEtag: string | undefined): void {
+    this.markerEtag = markerEtag;
+  }
+
+  async fetchNew(): Promise<NewLog> {
+    const listed = await this.list();
+    const [checkpoint, entries] = await Promise.all([
+      listed.checkpoint ? this.fetchCheckpoint(listed.checkpoint) : undefined,
+      this.fetchEntries(listed.entries),
+    ]);
+    this.forgetSettled(listed.settledTs);
+    return { checkpoint, entries, settledTs: listed.settledTs };
+  }
+
+  private async list(): Promise<{ entries: EntryRef[]; checkpoint: CheckpointRef | undefined; settledTs: number }> {
+    const { bucket, key: manifest } = this.ctx.manifest;
+    const known = this.restartCold ? { watermark: NOTHING_FOLDED, knows: () => false } : this.state;
+    const entries: EntryRef[] = [];
+    let checkpoint: CheckpointRef | undefined;
+    let listDate: number | undefined;
+    let continuationToken: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const response = await withRetry(this.ctx.env, () =>
+        this.ctx.storage.listObjects({
+          bucket,
+          prefix: logPrefix(manifest),
+          ...(continuationToken
+            ? { continuationToken }
+            : { startAfter: listingStartAfter(manifest, this.ctx.clock.now(), this.ctx.bounds) }),
+        }),
+      );
+      listDate ??= response.date ?? this.ctx.clock.now() - this.ctx.bounds.staleMs;
+      const verdict = judgeLogPage(manifest, response.contents, known, this.ctx.bounds);
+      this.warnRejected(verdict.rejected);
+      entries.push(...verdict.entries.filter((entry) => !this.rejected.has(entry.key)));
+      checkpoint = verdict.checkpoint ?? checkpoint;
+      if (verdict.complete || !response.isTruncated) {
+        const usable = checkpoint && checkpoint.ts > this.state.watermark ? checkpoint : undefined;
+        const newer = usable ? entries.filter((entry) => entry.ts > usable.ts) : entries;
+        return { entries: newer, checkpoint: usable, settledTs: settledBefore(listDate, this.ctx.bounds) };
+      }
+      continuationToken = response.nextContinuationToken;
+    }
+    throw new Error(`log of ${manifest} exceeds ${MAX_PAGES} pages`);
+  }
+
+  private async fetchEntries(refs: EntryRef[]): Promise<Entry[]> {
+    const bodies = await mapBounded(refs, FETCH_CONCURRENCY, (ref) => this.fetchBody(ref.key));
+    const entries: Entry[] = [];
+    refs.forEach((ref, index) => {
+      const decoded = decodeEntry(bodies[index]!);
+      const reason = !decoded.ok
+        ? decoded.reason
+        : decoded.value.ts !== ref.ts || decoded.value.session !== ref.session || decoded.value.seq !== ref.seq
+          ? "body does not match its key"
+          : undefined;
+      if (reason !== undefined) this.reject(ref.key, ref.ts, reason);
+      else if (decoded.ok) entries.push(decoded.value);
+    });
+    return entries;
+  }
+
+  private async fetchCheckpoint(ref: CheckpointRef): Promise<Checkpoint | undefined> {
+    const decoded = decodeCheckpoint(await this.fetchBody(ref.key));
+    if (decoded.ok && decoded.value.ts === ref.ts) return decoded.value;
+    this.reject(ref.key, ref.ts, decoded.ok ? "body does not match its key" : decoded.reason);
+    throw new Error(`checkpoint ${ref.key} is unreadable; listing again`);
+  }
+
+  private async fetchBody(key: string): Promise<string> {
+    const { bucket } = this.ctx.manifest;
+    const response = await withRetry(this.ctx.env, () => this.ctx.storage.getObject({ bucket, key }));
+    if (response.status === 200) return response.body;
+    this.restartCold = true;
+    throw new Error(`log object ${key} vanished (${response.status}); starting over from a checkpoint`);
+  }
+
+  private reject(key: string, ts: number, reason: string): void {
+    this.warnRejected([{ key, reason }]);
+    this.rejected.set(key, ts);
+  }
+
+  private warnRejected(rejected: Array<{ key: string; reason: string }>): void {
+    for (const { key, reason } of rejected) {
+      if (this.rejected.has(key)) continue;
+      this.rejected.set(key, parseLogKey(this.ctx.manifest.key, key)?.ts ?? Infinity);
+      this.ctx.log("warn", `skipping log object ${JSON.stringify(key)}: ${reason}`);
+    }
+  }
+
+  private forgetSettled(settledTs: number): void {
+    this.restartCold = false;
+    for (const [key, ts] of this.rejected) if (ts <= settledTs) this.rejected.delete(key);
+  }
+}
+
+async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

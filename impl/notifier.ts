@@ -1,0 +1,90 @@
+import type { Json } from "../protocol/json-value.ts";
+
+export type Handler = (value: Json | undefined) => void;
+
+export type ManifestEvent =
+  | { type: "set"; key: string; value: Json }
+  | { type: "delete"; key: string };
+
+export type Watcher = (event: ManifestEvent) => void;
+
+const ABSENT = "\u0000absent";
+
+function fingerprint(value: Json | undefined): string {
+  return value === undefined ? ABSENT : JSON.stringify(value);
+}
+
+/**
+ * Delivers each key's value to its subscribers, and every key's changes to
+ * manifest watchers, never the same value twice in a row. A throwing handler
+ * is reported and does not stop the others.
+ */
+export class Notifier {
+  private readonly subscribers = new Map<string, Map<symbol, { handler: Handler; last: string | undefined }>>();
+  private readonly watchers = new Map<symbol, { watcher: Watcher; last: Map<string, string> }>();
+
+  constructor(private readonly onHandlerError: (error: unknown) => void) {}
+
+  get subscriberCount(): number {
+    let count = this.watchers.size;
+    for (const handlers of this.subscribers.values()) count += handlers.size;
+    return count;
+  }
+
+  get watched(): boolean {
+    return this.watchers.size > 0;
+  }
+
+  hasSubscribers(key: string): boolean {
+    return this.watchers.size > 0 || this.subscribers.has(key);
+  }
+
+  subscribedKeys(): Iterable<string> {
+    return this.subscribers.keys();
+  }
+
+  subscribe(key: string, handler: Handler): { id: symbol; remove: () => void } {
+    const id = Symbol(key);
+    const handlers = this.subscribers.get(key) ?? new Map();
+    handlers.set(id, { handler, last: undefined });
+    this.subscribers.set(key, handlers);
+    return {
+      id,
+      remove: () => {
+        handlers.delete(id);
+        if (handlers.size === 0 && this.subscribers.get(key) === handlers) this.subscribers.delete(key);
+      },
+    };
+  }
+
+  watch(watcher: Watcher): { id: symbol; remove: () => void } {
+    const id = Symbol("watch");
+    this.watchers.set(id, { watcher, last: new Map() });
+    return { id, remove: () => this.watchers.delete(id) };
+  }
+
+  /** Tells `key`'s subscribers (all, or just `only`) its value, if it changed for them. */
+  deliver(key: string, value: Json | undefined, only?: symbol): void {
+    const print = fingerprint(value);
+    for (const [id, subscriber] of this.subscribers.get(key) ?? []) {
+      if ((only && id !== only) || subscriber.last === print) continue;
+      subscriber.last = print;
+      this.call(() => subscriber.handler(value));
+    }
+    for (const [id, watch] of this.watchers) {
+      if ((only && id !== only) || (watch.last.get(key) ?? ABSENT) === print) continue;
+      if (value === undefined) watch.last.delete(key);
+      else watch.last.set(key, print);
+      const event: ManifestEvent = value === undefined ? { type: "delete", key } : { type: "set", key, value };
+      this.call(() => watch.watcher(event));
+    }
+  }
+
+  private call(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.onHandlerError(error);
+    }
+  }
+}

@@ -1,0 +1,318 @@
+import { checkpointDue, type CheckpointPolicy } from "../protocol/checkpoint-policy.ts";
+import type { Batch } from "../protocol/commit-queue.ts";
+import { encodeCheckpoint, type Op, type Pointer } from "../protocol/entry-codec.ts";
+import type { Json } from "../protocol/json-value.ts";
+import { checkpointKey } from "../protocol/log-keys.ts";
+import { ManifestState } from "../protocol/manifest-state.ts";
+import { Committer } from "./committer.ts";
+import type { ContentStore } from "./content-store.ts";
+import { LogCleaner } from "./log-cleaner.ts";
+import type { ManifestContext } from "./manifest-context.ts";
+import { ManifestSync, type NewLog } from "./manifest-sync.ts";
+import { Notifier, type Handler, type Watcher } from "./notifier.ts";
+import { sleep } from "./retry.ts";
+
+export interface ReplicaOptions {
+  pollFrequencyMs: number;
+  useMarker: boolean;
+  autoclean: boolean;
+  checkpointPolicy: CheckpointPolicy;
+}
+
+interface LocalWrite {
+  writeId: number;
+  value: Json | undefined;
+}
+
+/** Even with the marker, list every this many polls, in case a marker PUT was lost. */
+const FULL_LIST_EVERY_POLLS = 20;
+
+/**
+ * One client's copy of one manifest: the synced state, the optimistic overlay
+ * of its own unacknowledged writes, the commit and sync machinery, and the
+ * subscribers. Local reads see `overlay ?? synced`.
+ */
+export class ManifestReplica {
+  readonly state = new ManifestState();
+  private readonly sync: ManifestSync;
+  private readonly committer: Committer;
+  private readonly notifier: Notifier;
+  private readonly cleaner: LogCleaner;
+  private readonly overlay = new Map<string, LocalWrite[]>();
+  private readonly acks = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private refreshing: Promise<void> | undefined;
+  private synced = false;
+  private readonly readyWaiters: Array<() => void> = [];
+  private polls = 0;
+  private pollTimer: unknown;
+  private stopped = false;
+  private committedSinceCheckpoint = false;
+  private lastCheckpointBytes = 0;
+  private lastCheckpointTs = -1;
+
+  constructor(
+    private readonly ctx: ManifestContext,
+    private readonly content: ContentStore,
+    session: string,
+    private readonly options: ReplicaOptions,
+  ) {
+    this.sync = new ManifestSync(ctx, this.state);
+    this.cleaner = new LogCleaner(ctx);
+    this.committer = new Committer(ctx, this.state, session, {
+      acked: (batch) => this.onAcked(batch),
+      failed: (writeIds, error) => writeIds.forEach((id) => this.settleWrite(id, error)),
+    });
+    this.notifier = new Notifier((error) => ctx.log("error", `subscriber threw: ${String(error)}`));
+  }
+
+  get subscriberCount(): number {
+    return this.notifier.subscriberCount;
+  }
+
+  // ---- writes ----
+
+  /** Shows the write locally at once and queues it; resolves when it is acknowledged. */
+  begin(writeId: number, values: Array<[string, Json | undefined]>, ops: Op[] | undefined, bytes: number): Promise<void> {
+    this.assertRunning();
+    const acked = new Promise<void>((resolve, reject) => this.acks.set(writeId, { resolve, reject }));
+    for (const [key, value] of values) {
+      const writes = this.overlay.get(key) ?? [];
+      writes.push({ writeId, value });
+      this.overlay.set(key, writes);
+    }
+    this.publish(values.map(([key]) => key));
+    this.committer.submit(writeId, ops, bytes);
+    return acked;
+  }
+
+  contentReady(writeId: number, ops: Op[]): void {
+    this.committer.ready(writeId, ops);
+  }
+
+  abort(writeId: number, error: Error): void {
+    this.committer.drop(writeId);
+    this.settleWrite(writeId, error);
+  }
+
+  /** Every queued write has been acknowledged or has failed. */
+  flushed(): Promise<void> {
+    return this.committer.idle();
+  }
+
+  private onAcked(batch: Batch): void {
+    const changed = new Set(this.state.apply(batch.entry));
+    this.committedSinceCheckpoint = true;
+    for (const writeId of batch.writeIds) for (const key of this.settleWrite(writeId)) changed.add(key);
+    this.publish(changed);
+  }
+
+  /** Drops a write from the overlay and settles its promise; returns the keys it covered. */
+  private settleWrite(writeId: number, error?: Error): string[] {
+    const keys: string[] = [];
+    for (const [key, writes] of this.overlay) {
+      const remaining = writes.filter((write) => write.writeId !== writeId);
+      if (remaining.length === writes.length) continue;
+      keys.push(key);
+      if (remaining.length === 0) this.overlay.delete(key);
+      else this.overlay.set(key, remaining);
+    }
+    const ack = this.acks.get(writeId);
+    this.acks.delete(writeId);
+    if (error) {
+      this.publish(keys);
+      ack?.reject(error);
+    } else ack?.resolve();
+    return keys;
+  }
+
+  // ---- reads ----
+
+  async get(key: string): Promise<Json | undefined> {
+    await this.refresh(true);
+    return this.valueOf(key);
+  }
+
+  subscribe(key: string, handler: Handler): () => void {
+    this.assertRunning();
+    const subscription = this.notifier.subscribe(key, handler);
+    this.afterSubscribe(() => this.deliverCurrent(key, subscription.id));
+    return () => {
+      subscription.remove();
+      if (this.notifier.subscriberCount === 0) this.stopPolling();
+    };
+  }
+
+  watch(watcher: Watcher): () => void {
+    this.assertRunning();
+    const watch = this.notifier.watch(watcher);
+    this.afterSubscribe(() => {
+      for (const key of this.knownKeys()) void this.deliverCurrent(key, watch.id);
+    });
+    return () => {
+      watch.remove();
+      if (this.notifier.subscriberCount === 0) this.stopPolling();
+    };
+  }
+
+  ready(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    const waiting = new Promise<void>((resolve) => this.readyWaiters.push(resolve));
+    void this.refresh(false).catch((error: Error) => this.ctx.log("warn", `sync failed: ${error.message}`));
+    return waiting;
+  }
+
+  /** Syncs with the bucket; `fresh`: a sync that starts after this call. */
+  async refresh(fresh: boolean): Promise<void> {
+    if (this.refreshing && fresh) await this.refreshing.catch(() => undefined);
+    this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  shutdown(): void {
+    this.stopped = true;
+    this.stopPolling();
+  }
+
+  private afterSubscribe(deliver: () => void): void {
+    if (this.synced) queueMicrotask(deliver);
+    else void this.ready().then(deliver);
+    this.startPolling();
+  }
+
+  private async deliverCurrent(key: string, only: symbol): Promise<void> {
+    const fetched = await this.valueOf(key);
+    const current = this.currentIfCached(key);
+    this.notifier.deliver(key, current ? current.value : fetched, only);
+  }
+
+  private knownKeys(): Set<string> {
+    const keys = new Set(this.overlay.keys());
+    for (const [key] of this.state.entries()) keys.add(key);
+    return keys;
+  }
+
+  private async valueOf(key: string): Promise<Json | undefined> {
+    const local = this.overlay.get(key);
+    if (local) return local[local.length - 1]!.value;
+    const pointer = this.state.pointer(key);
+    return pointer ? this.content.fetch(pointer, this.ctx.manifest.bucket) : undefined;
+  }
+
+  /** The current value when it is known without I/O. */
+  private currentIfCached(key: string): { value: Json | undefined } | undefined {
+    const local = this.overlay.get(key);
+    if (local) return { value: local[local.length - 1]!.value };
+    const pointer = this.state.pointer(key);
+    if (!pointer) return { value: undefined };
+    const peeked = this.content.peek(pointer, this.ctx.manifest.bucket);
+    return peeked.cached ? { value: peeked.value } : undefined;
+  }
+
+  private publish(keys: Iterable<string>): void {
+    for (const key of keys) {
+      if (!this.notifier.hasSubscribers(key)) continue;
+      const current = this.currentIfCached(key);
+      if (current) this.notifier.deliver(key, current.value);
+      else void this.deliverWhenFetched(key);
+    }
+  }
+
+  private async deliverWhenFetched(key: string): Promise<void> {
+    const pointer = this.state.pointer(key);
+    await this.valueOf(key);
+    if (this.state.pointer(key) === pointer) this.publish([key]);
+  }
+
+  // ---- sync ----
+
+  private async doRefresh(): Promise<void> {
+    this.polls++;
+    let markerEtag: string | undefined;
+    if (this.options.useMarker) {
+      const marker = await this.sync.pollMarker();
+      if (!marker.changed && this.synced && this.polls % FULL_LIST_EVERY_POLLS !== 0) return;
+      markerEtag = marker.etag;
+    }
+    const log = await this.sync.fetchNew();
+    await this.prefetch(log);
+    this.apply(log);
+    this.sync.accept(markerEtag);
+    void this.maybeCheckpoint();
+  }
+
+  /** Fetches the content objects subscribers will need, so the log applies at once. */
+  private async prefetch(log: NewLog): Promise<void> {
+    const pointers: Pointer[] = [];
+    const want = (key: string, pointer: Pointer | null) => {
+      if (pointer && "object" in pointer && this.notifier.hasSubscribers(key)) pointers.push(pointer);
+    };
+    for (const [key, pointer] of log.checkpoint?.state ?? []) want(key, pointer);
+    for (const entry of log.entries) for (const [key, pointer] of entry.ops) want(key, pointer);
+    await Promise.all(pointers.map((pointer) => this.content.fetch(pointer, this.ctx.manifest.bucket)));
+  }
+
+  private apply(log: NewLog): void {
+    const changed = new Set<string>();
+    if (log.checkpoint) {
+      for (const key of this.state.loadCheckpoint(log.checkpoint)) changed.add(key);
+      this.lastCheckpointTs = Math.max(this.lastCheckpointTs, log.checkpoint.ts);
+    }
+    for (const entry of log.entries) for (const key of this.state.apply(entry)) changed.add(key);
+    this.state.fold(log.settledTs);
+    if (!this.synced) {
+      this.synced = true;
+      this.readyWaiters.splice(0).forEach((resolve) => resolve());
+    }
+    this.publish(changed);
+  }
+
+  private async maybeCheckpoint(): Promise<void> {
+    if (!this.committedSinceCheckpoint || this.state.watermark <= this.lastCheckpointTs) return;
+    if (!checkpointDue(this.state.entriesFoldedSinceCheckpoint, this.lastCheckpointBytes, this.options.checkpointPolicy)) {
+      return;
+    }
+    const checkpoint = this.state.checkpoint();
+    const body = encodeCheckpoint(checkpoint);
+    const { bucket, key } = this.ctx.manifest;
+    try {
+      await this.ctx.storage.putObject({ bucket, key: checkpointKey(key, checkpoint.ts), body, contentType: "application/json" });
+    } catch (error) {
+      this.ctx.log("warn", `checkpoint PUT failed: ${(error as Error).message}`);
+      return;
+    }
+    const previousTs = this.lastCheckpointTs;
+    this.state.checkpointWritten();
+    this.committedSinceCheckpoint = false;
+    this.lastCheckpointBytes = body.length;
+    this.lastCheckpointTs = checkpoint.ts;
+    if (this.options.autoclean && previousTs >= 0) await this.cleaner.deleteOlderThan(previousTs);
+  }
+
+  // ---- polling ----
+
+  private startPolling(): void {
+    if (this.pollTimer !== undefined || this.stopped) return;
+    this.pollTimer = this.ctx.env.setTimeout(() => void this.poll(), this.options.pollFrequencyMs);
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      await this.refresh(false);
+    } catch (error) {
+      this.ctx.log("warn", `poll failed: ${(error as Error).message}`);
+      await sleep(this.ctx.env, this.options.pollFrequencyMs);
+    }
+    this.pollTimer = undefined;
+    if (this.notifier.subscriberCount > 0) this.startPolling();
+  }
+
+  private stopPolling(): void {
+    if (this.pollTimer === undefined) return;
+    this.ctx.env.clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+
+  private assertRunning(): void {
+    if (this.stopped) throw new Error("this MPS3 client has been shut down");
+  }
+}

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBucket, deleteBucket } from "./s3-bucket-admin.ts";
+import { findRgw, RGW_SKIP_MESSAGE, uniqueBucketName } from "./s3-rgw-target.ts";
+import { S3Storage } from "./s3-storage.ts";
+import { StorageError } from "./storage.ts";
+
+const rgw = await findRgw();
+if (rgw === undefined) console.warn(RGW_SKIP_MESSAGE);
+
+describe.skipIf(rgw === undefined)("S3Storage against Ceph RGW", () => {
+  const storage = new S3Storage(rgw ?? { region: "us-east-1" });
+  const bucket = uniqueBucketName("it");
+  const versionedBucket = `${bucket}-versioned`;
+
+  beforeAll(async () => {
+    await createBucket(storage.client, bucket, "unversioned");
+    await createBucket(storage.client, versionedBucket, "versioned");
+  });
+
+  afterAll(async () => {
+    await deleteBucket(storage.client, bucket, "unversioned");
+    await deleteBucket(storage.client, versionedBucket, "versioned");
+  });
+
+  it("round-trips a UTF-8 body with etag, LastModified and the Date header", async () => {
+    const before = Date.now();
+    const put = await storage.putObject({ bucket, key: "round/trip", body: "héllo ✓", contentType: "text/plain" });
+    const get = await storage.getObject({ bucket, key: "round/trip" });
+    expect(put).toMatchObject({ status: 200, etag: expect.stringMatching(/^".+"$/) });
+    expect(get).toMatchObject({ status: 200, body: "héllo ✓", etag: put.status === 200 ? put.etag : "" });
+    for (const ms of [get.date, get.status === 200 ? get.lastModified : undefined]) {
+      expect(ms).toBeGreaterThan(before - 5_000);
+      expect(ms).toBeLessThan(Date.now() + 5_000);
+    }
+  });
+
+  it("answers 404 for a missing key and 304 for a current ETag", async () => {
+    expect(await storage.getObject({ bucket, key: "missing" })).toMatchObject({ status: 404 });
+    const put = await storage.putObject({ bucket, key: "cached", body: "v" });
+    if (put.status !== 200) throw new Error("put failed");
+    expect(await storage.getObject({ bucket, key: "cached", ifNoneMatch: put.etag })).toMatchObject({ status: 304 });
+    expect(await storage.getObject({ bucket, key: "cached", ifNoneMatch: '"stale"' })).toMatchObject({ status: 200 });
+  });
+
+  it("creates with If-None-Match * once, then answers 412", async () => {
+    const create = { bucket, key: "create-once", body: "first", ifNoneMatch: "*" } as const;
+    expect(await storage.putObject(create)).toMatchObject({ status: 200 });
+    expect(await storage.putObject({ ...create, body: "second" })).toMatchObject({ status: 412 });
+    expect(await storage.getObject({ bucket, key: "create-once" })).toMatchObject({ body: "first" });
+  });
+
+  it("answers 412 to If-Match with a stale ETag", async () => {
+    await storage.putObject({ bucket, key: "swap", body: "v1" });
+    expect(await storage.putObject({ bucket, key: "swap", body: "v2", ifMatch: '"stale"' })).toMatchObject({
+      status: 412,
+    });
+  });
+
+  it("lists in key order from StartAfter, a page at a time", async () => {
+    const keys = ["list/a", "list/b", "list/c", "list/d", "list/e"];
+    for (const key of keys) await storage.putObject({ bucket, key, body: key });
+    const first = await storage.listObjects({ bucket, prefix: "list/", startAfter: "list/a", maxKeys: 2 });
+    expect(first.contents.map((object) => object.key)).toEqual(["list/b", "list/c"]);
+    expect(first.isTruncated).toBe(true);
+    const second = await storage.listObjects({
+      bucket,
+      prefix: "list/",
+      startAfter: "list/a",
+      maxKeys: 2,
+      continuationToken: first.nextContinuationToken,
+    });
+    expect(second.contents.map((object) => object.key)).toEqual(["list/d", "list/e"]);
+    expect(second.contents[0]).toMatchObject({ size: 6, etag: expect.stringMatching(/^".+"$/) });
+  });
+
+  it("reads old versions by id and deletes with a marker in a versioned bucket", async () => {
+    const v1 = await storage.putObject({ bucket: versionedBucket, key: "doc", body: "one" });
+    const v2 = await storage.putObject({ bucket: versionedBucket, key: "doc", body: "two" });
+    if (v1.status !== 200 || v2.status !== 200) throw new Error("put failed");
+    expect(v1.versionId).toBeDefined();
+    expect(v2.versionId).not.toBe(v1.versionId);
+    expect(await storage.getObject({ bucket: versionedBucket, key: "doc", versionId: v1.versionId })).toMatchObject({
+      body: "one",
+      versionId: v1.versionId,
+    });
+    const deleted = await storage.deleteObject({ bucket: versionedBucket, key: "doc" });
+    expect(deleted.versionId).toBeDefined();
+    expect(await storage.getObject({ bucket: versionedBucket, key: "doc" })).toMatchObject({ status: 404 });
+    expect(await storage.getObject({ bucket: versionedBucket, key: "doc", versionId: v2.versionId })).toMatchObject({
+      body: "two",
+    });
+  });
+
+  it("deletes a missing key without complaint", async () => {
+    expect(await storage.deleteObject({ bucket, key: "never-written" })).toMatchObject({ status: 204 });
+  });
+
+  it("rejects a missing bucket as a non-retryable StorageError", async () => {
+    const error = await storage.getObject({ bucket: `${bucket}-absent`, key: "k" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ code: "NoSuchBucket", status: 404, retryable: false });
+  });
+});

@@ -1,0 +1,25 @@
+export { VirtualClock, DEFAULT_EPOCH_MS, type ClockTimer, type DriveBounds, type VirtualClockOptions } from "./virtual-clock.ts";
+export type { ClientEnvOptions } from "./client-env.ts";
+export { SeededRandom } from "./seeded-random.ts";
+export {
+  S3Simulator,
+  type RequestLogEntry,
+  type S3SimulatorOptions,
+  type SimulatorStats,
+} from "./s3-simulator.ts";
+export type { StoredVersion } from "./bucket.ts";
+export { noLatency, type Delivery, type LatencyModel, type RequestKind, type SimRequest } from "./sim-request.ts";
+export {
+  aws,
+  b2,
+  cephRgw16,
+  gcs,
+  minio,
+  r2,
+  vendorProfiles,
+  type IfMatchPutMode,
+  type IfNoneMatchPutMode,
+  type VendorProfile,
+} from "./vendor-profiles.ts";
+export { compareUtf8 } from "./utf8-key-index.ts";
+export { etagOf } from "./etag.ts";

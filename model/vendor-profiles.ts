@@ -1,0 +1,77 @@
+/**
+ * How S3-compatible stores differ in the behaviours the protocol relies on.
+ *
+ * Facts marked ASSUMPTION are unverified here; docs/vendors.md collects the
+ * sources and is the reference when the two disagree.
+ */
+
+/** How a store treats `If-None-Match: *` on PUT. */
+export type IfNoneMatchPutMode = "honoured" | "ignored" | "ignored-when-versioned";
+
+/** How a store treats `If-Match: <etag>` on PUT. */
+export type IfMatchPutMode = "honoured" | "ignored" | "fails-when-versioned";
+
+export interface VendorProfile {
+  name: string;
+  versioningSupported: boolean;
+  /** GET with If-None-Match answers 304 when the ETag matches (else always 200). */
+  conditionalGetHonoured: boolean;
+  conditionalPut: IfNoneMatchPutMode;
+  ifMatchPut: IfMatchPutMode;
+  /** Granularity of the `Date` response header. */
+  datePrecisionMs: number;
+  /** Granularity of LastModified in GET responses. */
+  getLastModifiedPrecisionMs: number;
+  /** Granularity of LastModified in LIST responses. */
+  listLastModifiedPrecisionMs: number;
+}
+
+const HTTP_DATE_MS = 1_000;
+
+export const aws: VendorProfile = {
+  name: "aws",
+  versioningSupported: true,
+  conditionalGetHonoured: true,
+  conditionalPut: "honoured",
+  ifMatchPut: "honoured",
+  datePrecisionMs: HTTP_DATE_MS,
+  getLastModifiedPrecisionMs: HTTP_DATE_MS,
+  // ASSUMPTION: LIST's ISO 8601 LastModified carries real milliseconds.
+  listLastModifiedPrecisionMs: 1,
+};
+
+// ASSUMPTION: MinIO behaves as AWS on everything modelled here.
+export const minio: VendorProfile = { ...aws, name: "minio" };
+
+export const r2: VendorProfile = {
+  ...aws,
+  name: "r2",
+  // ASSUMPTION: R2 offers no object versioning through its S3 API.
+  versioningSupported: false,
+  // ASSUMPTION: R2 honours If-None-Match: * and If-Match on PUT.
+};
+
+export const b2: VendorProfile = {
+  ...aws,
+  name: "b2",
+  // ASSUMPTION: B2's S3 API ignores PUT preconditions (unverified; the hostile choice).
+  conditionalPut: "ignored",
+  ifMatchPut: "ignored",
+};
+
+// ASSUMPTION: the GCS XML API honours If-None-Match: * and If-Match on PUT.
+export const gcs: VendorProfile = { ...aws, name: "gcs" };
+
+export const cephRgw16: VendorProfile = {
+  ...aws,
+  name: "ceph-rgw-16",
+  conditionalPut: "ignored-when-versioned",
+  ifMatchPut: "fails-when-versioned",
+};
+
+export const vendorProfiles: readonly VendorProfile[] = [aws, minio, r2, b2, gcs, cephRgw16];
+
+/** A timestamp as a store with the given granularity reports it. */
+export function truncateToPrecision(ms: number, precisionMs: number): number {
+  return Math.floor(ms / precisionMs) * precisionMs;
+}
