@@ -2,6 +2,7 @@ import { decodeCheckpoint, decodeEntry, type Checkpoint, type Entry } from "../p
 import { logPrefix, parseLogKey } from "../protocol/log-keys.ts";
 import { judgeLogPage, listingStartAfter, settledBefore, type CheckpointRef, type EntryRef } from "../protocol/log-listing.ts";
 import { NOTHING_FOLDED, type ManifestState } from "../protocol/manifest-state.ts";
+import { compareOrder } from "../protocol/order.ts";
 import type { ManifestContext } from "./manifest-context.ts";
 import { withRetry } from "./retry.ts";
 
@@ -105,7 +106,7 @@ export class ManifestSync {
       if (reason !== undefined) this.reject(ref.key, ref.ts, reason);
       else if (decoded.ok) entries.push(decoded.value);
     });
-    return entries;
+    return entries.sort(compareOrder);
   }
 
   private async fetchCheckpoint(ref: CheckpointRef): Promise<Checkpoint | undefined> {

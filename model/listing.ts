@@ -44,7 +44,7 @@ export function listPage<T extends { key: string }>(
   for (const key of index.scan(request.prefix, after)) {
     const item = listed(key);
     if (item === undefined) continue;
-    if (items.length === maxKeys + 1) {
+    if (items.length === maxKeys) {
       return { items, isTruncated: true, nextContinuationToken: continuationTokenAfter(items[maxKeys - 1]!.key) };
     }
     items.push(item);
