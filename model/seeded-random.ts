@@ -36,7 +36,7 @@ export class SeededRandom {
    * same label always forks the same stream.
    */
   fork(label: string): SeededRandom {
-    let hash = 0x5bd1e995;
+    let hash = mix32(this.seed ^ 0x5bd1e995);
     for (const byte of Buffer.from(label, "utf8")) {
       hash = mix32(((hash ^ byte) + 0x9e3779b9) | 0);
     }

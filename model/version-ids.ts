@@ -5,10 +5,10 @@ const LENGTH = 32;
 
 /** Opaque, S3-looking version ids drawn from a seeded stream, never repeated. */
 export class VersionIdMinter {
-  readonly #random: SeededRandom;
+  readonly #random: Pick<SeededRandom, "int">;
   readonly #issued = new Set<string>();
 
-  constructor(random: SeededRandom) {
+  constructor(random: Pick<SeededRandom, "int">) {
     this.#random = random;
   }
 
