@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole test suite, from nothing: installs the npm dependencies, type-checks,
+# starts a local Ceph RGW for the integration tests (installing it with apt if
+# needed), runs every test, and stops the gateway again.
+# MPS3_SKIP_RGW=1 runs without the gateway (its suites then say they skip).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund
+fi
+npx tsc --noEmit -p .
+
+started=""
+stop_rgw() { if [[ -n "$started" ]]; then bash scripts/rgw-stop.sh || true; fi; }
+trap stop_rgw EXIT
+if [[ "${MPS3_SKIP_RGW:-}" != 1 ]]; then
+  if bash scripts/rgw-start.sh; then
+    started=1
+  elif [[ "${CI:-}" == true ]]; then
+    echo "test: Ceph RGW did not start; CI needs it for the integration suite" >&2
+    exit 1
+  else
+    echo "test: Ceph RGW did not start; its integration suites will be skipped" >&2
+  fi
+fi
+
+npx vitest run
