@@ -34,6 +34,11 @@ describe.skipIf(rgw === undefined)("S3Storage against Ceph RGW", () => {
     }
   });
 
+  it("stores and reads an empty object", async () => {
+    expect(await storage.putObject({ bucket, key: "empty", body: "" })).toMatchObject({ status: 200 });
+    expect(await storage.getObject({ bucket, key: "empty" })).toMatchObject({ status: 200, body: "" });
+  });
+
   it("answers 404 for a missing key and 304 for a current ETag", async () => {
     expect(await storage.getObject({ bucket, key: "missing" })).toMatchObject({ status: 404 });
     const put = await storage.putObject({ bucket, key: "cached", body: "v" });

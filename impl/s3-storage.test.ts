@@ -105,13 +105,15 @@ describe("getObject", () => {
 });
 
 describe("putObject", () => {
-  it("sends body, content type, If-None-Match and If-Match", async () => {
+  it("sends body, its UTF-8 length, content type, If-None-Match and If-Match", async () => {
     s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
     await storage.putObject({ bucket: "b", key: "k", body: "v", contentType: "application/json", ifNoneMatch: "*" });
-    await storage.putObject({ bucket: "b", key: "k", body: "w", ifMatch: '"e"' });
+    await storage.putObject({ bucket: "b", key: "k", body: "wé", ifMatch: '"e"' });
+    await storage.putObject({ bucket: "b", key: "k", body: "" });
     expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input)).toEqual([
-      { Bucket: "b", Key: "k", Body: "v", ContentType: "application/json", IfNoneMatch: "*" },
-      { Bucket: "b", Key: "k", Body: "w", IfMatch: '"e"' },
+      { Bucket: "b", Key: "k", Body: "v", ContentLength: 1, ContentType: "application/json", IfNoneMatch: "*" },
+      { Bucket: "b", Key: "k", Body: "wé", ContentLength: 3, IfMatch: '"e"' },
+      { Bucket: "b", Key: "k", Body: "", ContentLength: 0 },
     ]);
   });
 

@@ -70,6 +70,8 @@ export class S3Storage implements Storage {
       Bucket: req.bucket,
       Key: req.key,
       Body: req.body,
+      // The SDK omits Content-Length for an empty body; S3 then refuses the chunked upload.
+      ContentLength: Buffer.byteLength(req.body, "utf8"),
       ContentType: req.contentType,
       IfNoneMatch: req.ifNoneMatch,
       IfMatch: req.ifMatch,

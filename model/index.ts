@@ -1,12 +1,14 @@
-export { VirtualClock, DEFAULT_EPOCH_MS, type ClockTimer, type DriveBounds, type VirtualClockOptions } from "./virtual-clock.ts";
+export {
+  DEFAULT_EPOCH_MS,
+  VirtualClock,
+  type ClockTimer,
+  type DriveBounds,
+  type VirtualClockOptions,
+} from "./virtual-clock.ts";
 export type { ClientEnvOptions } from "./client-env.ts";
 export { SeededRandom } from "./seeded-random.ts";
-export {
-  S3Simulator,
-  type RequestLogEntry,
-  type S3SimulatorOptions,
-  type SimulatorStats,
-} from "./s3-simulator.ts";
+export { S3Simulator, type S3SimulatorOptions } from "./s3-simulator.ts";
+export type { RequestLogEntry, SimulatorStats } from "./traffic-record.ts";
 export type { StoredVersion } from "./bucket.ts";
 export { noLatency, type Delivery, type LatencyModel, type RequestKind, type SimRequest } from "./sim-request.ts";
 export {

@@ -210,7 +210,8 @@ describe("S3Simulator stats and log", () => {
     await put("k", "v");
     await settle(sim.listObjects({ bucket: BUCKET, prefix: "p/" }));
     await settle(sim.getObject({ bucket: "missing", key: "k" })).catch(() => {});
-    expect(sim.requestLog().map(({ kind, bucket, key, status, errorCode }) => ({ kind, bucket, key, status, errorCode }))).toEqual([
+    const answers = sim.requestLog().map(({ kind, bucket, key, status, errorCode }) => ({ kind, bucket, key, status, errorCode }));
+    expect(answers).toEqual([
       { kind: "put", bucket: BUCKET, key: "k", status: 200, errorCode: undefined },
       { kind: "list", bucket: BUCKET, key: "p/", status: 200, errorCode: undefined },
       { kind: "get", bucket: "missing", key: "k", status: 404, errorCode: "NoSuchBucket" },

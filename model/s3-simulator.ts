@@ -22,12 +22,12 @@ import type {
   PutRequest,
   PutResponse,
 } from "../protocol/storage-vocabulary.ts";
-import { StorageError, type Storage } from "../impl/storage.ts";
+import type { Storage } from "../impl/storage.ts";
 import { Bucket, type StoredVersion } from "./bucket.ts";
-import { utf8ByteLength } from "./etag.ts";
 import { invalidArgument, keyTooLong, noSuchBucket } from "./s3-errors.ts";
 import type { SeededRandom } from "./seeded-random.ts";
-import { noLatency, type Delivery, type LatencyModel, type RequestKind, type SimRequest } from "./sim-request.ts";
+import { noLatency, type Delivery, type LatencyModel, type SimRequest } from "./sim-request.ts";
+import { TrafficRecord, type Outcome, type RequestLogEntry, type SimulatorStats } from "./traffic-record.ts";
 import { aws, truncateToPrecision, type VendorProfile } from "./vendor-profiles.ts";
 import { VersionIdMinter } from "./version-ids.ts";
 import type { VirtualClock } from "./virtual-clock.ts";
@@ -41,29 +41,6 @@ export interface S3SimulatorOptions {
   logRequests?: boolean;
 }
 
-export interface SimulatorStats {
-  requests: Record<RequestKind, number>;
-  notModified: number;
-  preconditionFailed: number;
-  bytesUploaded: number;
-  bytesDownloaded: number;
-}
-
-export interface RequestLogEntry {
-  kind: RequestKind;
-  bucket: string;
-  /** The prefix, for a list. */
-  key: string;
-  sentAt: number;
-  appliedAt: number;
-  respondedAt: number;
-  /** The response's status, or the error's when the request was rejected. */
-  status?: number;
-  errorCode?: string;
-}
-
-type Outcome<R> = { ok: true; response: R } | { ok: false; error: unknown };
-
 const MAX_KEY_BYTES = 1024;
 
 export class S3Simulator implements Storage {
@@ -73,8 +50,7 @@ export class S3Simulator implements Storage {
   readonly #latencyRandom: SeededRandom;
   readonly #versionIds: VersionIdMinter;
   readonly #buckets = new Map<string, Bucket>();
-  readonly #log: RequestLogEntry[] | undefined;
-  #stats = zeroStats();
+  readonly #traffic: TrafficRecord;
 
   constructor(
     clock: VirtualClock,
@@ -90,7 +66,7 @@ export class S3Simulator implements Storage {
     this.#latency = latency;
     this.#latencyRandom = random.fork("latency");
     this.#versionIds = new VersionIdMinter(random.fork("version-ids"));
-    this.#log = logRequests ? [] : undefined;
+    this.#traffic = new TrafficRecord({ keepLog: logRequests });
   }
 
   createBucket(name: string, { versioning }: { versioning: boolean }): void {
@@ -118,19 +94,17 @@ export class S3Simulator implements Storage {
   }
 
   stats(): SimulatorStats {
-    return { ...this.#stats, requests: { ...this.#stats.requests } };
+    return this.#traffic.stats();
   }
 
   /** Zeroes the counters and empties the request log. */
   resetStats(): void {
-    this.#stats = zeroStats();
-    this.#log?.splice(0);
+    this.#traffic.reset();
   }
 
   /** Every answered request in order of response; needs `logRequests: true`. */
   requestLog(): readonly RequestLogEntry[] {
-    if (this.#log === undefined) throw new Error("the request log is off: construct with { logRequests: true }");
-    return [...this.#log];
+    return this.#traffic.log();
   }
 
   /** Writes an object now, uncounted and unconditional, with any LastModified. */
@@ -168,7 +142,7 @@ export class S3Simulator implements Storage {
         const appliedAt = this.clock.now();
         const outcome = attempt(() => this.#apply(sent, apply));
         this.clock.schedule(() => {
-          this.#record(sent, { sentAt, appliedAt, respondedAt: this.clock.now() }, outcome);
+          this.#traffic.logAnswer(sent, { sentAt, appliedAt, respondedAt: this.clock.now() }, outcome);
           if (outcome.ok) resolve(outcome.response);
           else reject(outcome.error);
         }, downlinkMs);
@@ -184,29 +158,17 @@ export class S3Simulator implements Storage {
     return this.#latency(sent, this.#latencyRandom);
   }
 
-  #apply<R extends { status: number }>(sent: SimRequest, apply: (bucket: Bucket, now: number) => R): R & { date: number } {
+  #apply<R extends { status: number }>(
+    sent: SimRequest,
+    apply: (bucket: Bucket, now: number) => R,
+  ): R & { date: number } {
     const now = this.clock.now();
-    this.#stats.requests[sent.kind]++;
-    if (sent.kind === "put") this.#stats.bytesUploaded += utf8ByteLength(sent.request.body);
+    this.#traffic.countArrival(sent);
     const bucket = this.#bucket(sent.request.bucket);
     if (sent.kind !== "list") checkKey(sent.request.key);
     const response = apply(bucket, now);
-    if (response.status === 304) this.#stats.notModified++;
-    if (response.status === 412) this.#stats.preconditionFailed++;
-    if ("body" in response && typeof response.body === "string") {
-      this.#stats.bytesDownloaded += utf8ByteLength(response.body);
-    }
+    this.#traffic.countResponse(response);
     return { ...response, date: truncateToPrecision(now, this.profile.datePrecisionMs) };
-  }
-
-  #record(sent: SimRequest, times: Pick<RequestLogEntry, "sentAt" | "appliedAt" | "respondedAt">, outcome: Outcome<{ status: number }>): void {
-    if (this.#log === undefined) return;
-    const { bucket } = sent.request;
-    const key = sent.kind === "list" ? sent.request.prefix : sent.request.key;
-    const answer = outcome.ok
-      ? { status: outcome.response.status }
-      : errorFields(outcome.error);
-    this.#log.push({ kind: sent.kind, bucket, key, ...times, ...answer });
   }
 
   #bucket(name: string): Bucket {
@@ -216,27 +178,12 @@ export class S3Simulator implements Storage {
   }
 }
 
-function zeroStats(): SimulatorStats {
-  return {
-    requests: { get: 0, put: 0, delete: 0, list: 0 },
-    notModified: 0,
-    preconditionFailed: 0,
-    bytesUploaded: 0,
-    bytesDownloaded: 0,
-  };
-}
-
 function attempt<R>(run: () => R): Outcome<R> {
   try {
     return { ok: true, response: run() };
   } catch (error) {
     return { ok: false, error };
   }
-}
-
-function errorFields(error: unknown): Pick<RequestLogEntry, "status" | "errorCode"> {
-  if (!(error instanceof StorageError)) return {};
-  return { ...(error.status !== undefined && { status: error.status }), errorCode: error.code };
 }
 
 /** S3 keys are non-empty, well-formed Unicode, at most 1,024 UTF-8 bytes. */

@@ -95,7 +95,10 @@ export class VirtualClock {
   }
 
   /** Fires timers until none is left. */
-  async runUntilIdle({ maxMs = DEFAULT_MAX_DRIVE_MS, maxSteps = DEFAULT_MAX_DRIVE_STEPS }: DriveBounds = {}): Promise<void> {
+  async runUntilIdle({
+    maxMs = DEFAULT_MAX_DRIVE_MS,
+    maxSteps = DEFAULT_MAX_DRIVE_STEPS,
+  }: DriveBounds = {}): Promise<void> {
     const deadline = this.#now + maxMs;
     const result = await this.#drive(() => false, deadline, maxSteps, "runUntilIdle");
     if (result === "deadline") {
@@ -117,7 +120,9 @@ export class VirtualClock {
       if (!next) return "idle";
       if (next.at > deadline) return "deadline";
       if (steps >= maxSteps) {
-        throw new Error(`${driver}: fired ${maxSteps} timers without finishing (raise maxSteps or look for a timer loop)`);
+        throw new Error(
+          `${driver}: fired ${maxSteps} timers without finishing (raise maxSteps or look for a timer loop)`,
+        );
       }
       this.#timers.pop();
       this.#now = next.at;
