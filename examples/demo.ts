@@ -27,7 +27,7 @@ const startedAt = performance.now();
 for (let round = 0; round < ROUNDS; round++) {
   clients.forEach((client, i) => {
     void client.put(`cursor/${NAMES[i]}`, { x: round * 10 + i, y: round });
-    void client.put("scoreboard", { leader: NAMES[i], round });
+    void client.put("scoreboard", { leader: NAMES[i]!, round });
   });
   await clock.runFor(40 + (round % 5) * 30);
 }
