@@ -1,3 +1,4 @@
+/** Bucket set-up and tear-down for integration tests and the conformance tool. */
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
@@ -10,8 +11,6 @@ import {
 } from "@aws-sdk/client-s3";
 import { errorCodeOf } from "./s3-errors.ts";
 import { mapBounded } from "./s3-parallel.ts";
-
-/** Bucket set-up and tear-down for integration tests and the conformance tool. */
 
 export type BucketKind = "unversioned" | "versioned";
 

@@ -1,8 +1,7 @@
+/** Finds the local Ceph RGW that scripts/rgw-start.sh runs, for integration tests. */
 import { readFile } from "node:fs/promises";
 import { parseEnv } from "node:util";
 import type { S3ConnectionConfig } from "./s3-client.ts";
-
-/** Finds the local Ceph RGW that scripts/rgw-start.sh runs, for integration tests. */
 
 export const RGW_SKIP_MESSAGE = "RGW not running: skipping integration suite (start it with scripts/rgw-start.sh)";
 

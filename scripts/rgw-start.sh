@@ -106,7 +106,9 @@ rgw frontends = beast endpoint=$RGW_HOST:$RGW_PORT tcp_nodelay=1
 EOF
 
 ceph_cli() {
-  timeout "$(remaining)" "$@" --keyring /dev/null >>"$RGW_DIR/log/setup.log" 2>&1 \
+  local left
+  left="$(remaining)" || exit 1
+  timeout "$left" "$@" --keyring /dev/null >>"$RGW_DIR/log/setup.log" 2>&1 \
     || fail "'$*' failed or timed out (see $RGW_DIR/log/setup.log)"
 }
 

@@ -32,7 +32,7 @@ export async function conditionalCreate({ storage, bucket, prefix, statuses }: P
   if (second.status === 200) {
     return fail("WARNING: If-None-Match: * silently ignored: a second create overwrote the existing object");
   }
-  if (!LOSING_STATUSES.has(statusOf(second))) return fail(`create of an existing key answered ${describe(second)}`);
+  if (!LOSING_STATUSES.has(statusOf(second))) return fail(`create of an existing key answered ${describeOutcome(second)}`);
   return pass(`create of a new key 200; of an existing key ${second.status}`);
 }
 
@@ -115,10 +115,10 @@ function judgeRace(what: string, outcomes: readonly PutOutcome[], finalBody: str
 }
 
 function unsupportedHeader(header: string, outcome: PutOutcome): Verdict {
-  return notSupported(`${header} answered ${describe(outcome)}`);
+  return notSupported(`${header} answered ${describeOutcome(outcome)}`);
 }
 
-function describe(outcome: PutOutcome): string {
+function describeOutcome(outcome: PutOutcome): string {
   return outcome instanceof StorageError ? outcome.message : String(outcome.status);
 }
 
