@@ -26,7 +26,7 @@ describe("MPS3 on the simulator", () => {
   });
 
   it("three concurrent writers of the same and different keys converge, losing no acknowledged write", async () => {
-    const w = world({ latency: () => ({ uplinkMs: 5 + Math.floor(Math.random() * 0), downlinkMs: 7 }) });
+    const w = world({ latency: (_, random) => ({ uplinkMs: random.int(1, 20), downlinkMs: random.int(1, 20) }) });
     const clients = [w.client(), w.client(), w.client()];
     const acked: Array<{ key: string; value: Json }> = [];
     const writes = clients.flatMap((client, c) =>
