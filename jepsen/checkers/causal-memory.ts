@@ -1,0 +1,189 @@
+import type { Analysis } from "./analysis.ts";
+import type { AnomalySink, AnomalyType } from "./anomalies.ts";
+import { Clocks } from "./clocks.ts";
+import type { Graph, Link } from "./graph.ts";
+import { MinHeap } from "./min-heap.ts";
+import { nullReadRuledOut } from "./null-reads.ts";
+import { shortestPath, toSteps, type Step, type Successors } from "./paths.ts";
+import { rotateToEarliest } from "./witnesses.ts";
+
+/** The patterns causal memory (CM) adds to CC, Bouajjani et al. 2017, Section 4. */
+export const CM_PATTERNS: readonly AnomalyType[] = ["CyclicHB", "WriteHBInitRead"];
+
+export interface CausalMemoryInput {
+  co: Clocks;
+  graph: Graph;
+  /** Topological order of po ∪ wr. */
+  order: Int32Array;
+  /** Most vector joins spent on one process's view before giving up. */
+  workLimit: number;
+}
+
+/**
+ * For each process p, happens-before hb_p is the least transitive relation
+ * containing causal order and closed under: if p reads x from w2 at r, and
+ * w1 (another write of x) is hb_p-before r, then w1 is hb_p-before w2.
+ * Since hb only grows along p's operations, the view after p's last operation
+ * covers all of p's. It is saturated with a worklist over vector clocks.
+ * Returns false when some view exceeded the work limit (verdict unknown).
+ * Expects an acyclic causal order (run after CC found nothing).
+ */
+export function checkCausalMemory(input: CausalMemoryInput, sink: AnomalySink): boolean {
+  const { co } = input;
+  const rank = new Int32Array(co.analysis.ops.length);
+  input.order.forEach((op, i) => (rank[op] = i));
+  const hb = new Clocks(co.analysis, co.rows.slice());
+  let complete = true;
+  for (let chain = 0; chain < co.analysis.width; chain++) {
+    const view = new ProcessView(input, hb, rank, chain);
+    const outcome = view.saturate();
+    if (outcome === "exhausted") complete = false;
+    else if (outcome === "saturated") view.checkNullReads(sink);
+    else sink.report("CyclicHB", () => view.cycleWitness(outcome));
+    view.restore();
+  }
+  return complete;
+}
+
+class ProcessView {
+  private readonly analysis: Analysis;
+  private readonly induced = new Map<number, Link[]>();
+  private readonly touched: number[] = [];
+  private readonly isTouched: Uint8Array;
+  private readonly queued: Uint8Array;
+  private readonly heap: MinHeap;
+  private readonly last: number;
+  private work = 0;
+
+  constructor(
+    private readonly input: CausalMemoryInput,
+    private readonly hb: Clocks,
+    rank: Int32Array,
+    private readonly chain: number,
+  ) {
+    this.analysis = hb.analysis;
+    const n = this.analysis.ops.length;
+    this.isTouched = new Uint8Array(n);
+    this.queued = new Uint8Array(n);
+    this.heap = new MinHeap(rank);
+    this.last = this.analysis.lastOfChain(chain);
+  }
+
+  /** "saturated", "exhausted" (work limit), or the link that closed a cycle. */
+  saturate(): "saturated" | "exhausted" | Link {
+    for (const op of this.analysis.chains[this.chain]!) this.enqueue(op);
+    while (this.heap.size > 0) {
+      const u = this.heap.pop();
+      this.queued[u] = 0;
+      const closing = this.induceFrom(u) ?? this.propagateFrom(u);
+      if (closing !== undefined) return closing;
+      if (this.work > this.input.workLimit) return "exhausted";
+    }
+    return "saturated";
+  }
+
+  /** New hb edges into the writes p's read u read from. */
+  private induceFrom(u: number): Link | undefined {
+    const op = this.analysis.ops[u]!;
+    if (op.chain !== this.chain) return undefined;
+    for (const read of op.reads) {
+      if (read.source < 0) continue;
+      for (const w of this.analysis.lastWritesBelow(read.key, this.hb.row(u))) {
+        if (w === read.source || this.hb.seen(w, read.source)) continue;
+        const link: Link = { rel: "hb", from: w, to: read.source, via: u };
+        const list = this.induced.get(w);
+        if (list === undefined) this.induced.set(w, [link]);
+        else list.push(link);
+        const closing = this.follow(link);
+        if (closing !== undefined) return closing;
+      }
+    }
+    return undefined;
+  }
+
+  private propagateFrom(u: number): Link | undefined {
+    let closing: Link | undefined;
+    this.successors(u, (link) => {
+      if (closing === undefined && this.input.co.seen(link.to, this.last)) closing = this.follow(link);
+    });
+    return closing;
+  }
+
+  /** Pushes u's vector along u -> v; the link closes a cycle when v is already before u. */
+  private follow(link: Link): Link | undefined {
+    const { from, to } = link;
+    if (this.hb.seen(to, from)) return link;
+    this.work++;
+    if (!this.hb.joinInto(to, from)) return undefined;
+    if (!this.isTouched[to]) {
+      this.isTouched[to] = 1;
+      this.touched.push(to);
+    }
+    this.enqueue(to);
+    return undefined;
+  }
+
+  private enqueue(op: number): void {
+    if (this.queued[op]) return;
+    this.queued[op] = 1;
+    this.heap.push(op);
+  }
+
+  private readonly successors: Successors = (u, visit) => {
+    this.input.graph.forEachSuccessor(u, visit);
+    for (const link of this.induced.get(u) ?? []) visit(link);
+  };
+
+  checkNullReads(sink: AnomalySink): void {
+    for (const r of this.analysis.chains[this.chain]!)
+      for (const read of this.analysis.ops[r]!.reads) {
+        if (read.source >= 0) continue;
+        const latest = nullReadRuledOut(this.hb, r, read.key, this.analysis.lastWritesBelow(read.key, this.hb.row(r)));
+        if (latest === undefined) continue;
+        sink.report("WriteHBInitRead", () => ({
+          type: "WriteHBInitRead",
+          process: this.analysis.processes[this.chain]!,
+          read: this.analysis.ops[r]!.index,
+          key: read.key,
+          saw: null,
+          expected: this.analysis.ops[latest[0]!]!.index,
+          because: this.explain(latest[0]!, r, true),
+        }));
+      }
+  }
+
+  cycleWitness(closing: Link) {
+    const path = this.pathWithin(closing.to, closing.from, closing.from) ?? [];
+    return {
+      type: "CyclicHB" as const,
+      process: this.analysis.processes[this.chain]!,
+      cycle: rotateToEarliest(toSteps(this.analysis, [...path, closing], (link) => this.hbReason(link))),
+    };
+  }
+
+  /** Why x is hb-before y; hb links get their own reasons one level deep. */
+  private explain(x: number, y: number, nested: boolean, excluded?: Link): Step[] {
+    const links = x === y ? [] : (this.pathWithin(x, y, y, excluded) ?? []);
+    return toSteps(this.analysis, links, nested ? (link) => this.hbReason(link) : undefined);
+  }
+
+  /** An hb link's reason never uses the link itself. */
+  private hbReason(link: Link): Step[] | undefined {
+    return link.rel === "hb" ? this.explain(link.from, link.via, false, link) : undefined;
+  }
+
+  /** A path from x to y through ops hb-before `bound`, avoiding one link. */
+  private pathWithin(x: number, y: number, bound: number, excluded?: Link): Link[] | undefined {
+    const successors: Successors = (u, visit) =>
+      this.successors(u, (link) => {
+        if (excluded === undefined || link.from !== excluded.from || link.to !== excluded.to) visit(link);
+      });
+    return shortestPath(x, y, successors, (u) => this.hb.seen(u, bound));
+  }
+
+  /** Restores the shared vectors to causal order for the next process. */
+  restore(): void {
+    const { co } = this.input;
+    for (const op of this.touched) this.hb.row(op).set(co.row(op));
+  }
+}
