@@ -4,6 +4,7 @@ import type { AnomalyType } from "./checkers/anomalies.ts";
 import { dsl, type Script } from "./history-dsl.test-support.ts";
 import type { History } from "./history.ts";
 import { naiveVerdicts } from "./naive-checker.test-support.ts";
+import { renderResult } from "./render.ts";
 
 interface Entry {
   name: string;
@@ -90,6 +91,9 @@ describe("catalogue of labelled histories", () => {
       const result = check(history, { models });
       expect(result.models).toEqual(verdicts);
       expect(Object.keys(result.anomalies).sort()).toEqual([...anomalies].sort());
+      const text = renderResult(result, history);
+      for (const type of anomalies) expect(text).toContain(`${type} (1)`);
+      expect(text).toContain(anomalies.length === 0 ? "Valid: no anomalies found." : "Invalid:");
     });
 
   for (const { name, history, verdicts } of CATALOGUE)

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { check, resolveModels } from "./check.ts";
+import { conformanceMain } from "./conformance/cli.ts";
 import { HistoryError, parseHistory } from "./history.ts";
 import { renderResult } from "./render.ts";
 
@@ -15,11 +16,14 @@ type Command = (args: string[], output: Output) => Promise<number>;
 /** Subcommands; each returns the exit code. */
 const COMMANDS: Record<string, Command> = {
   check: checkCommand,
+  conformance: (args) => conformanceMain(args),
 };
 
 const USAGE = `usage: jepsen <command> ...
   check <history.jsonl> [--models cc,cm,ccv,sessions,convergence,lost,atomic] [--json]
-    exit 0 valid, 1 anomalies found, 2 unreadable input or bad usage, 3 undecided (unknown)`;
+    exit 0 valid, 1 anomalies found, 2 unreadable input or bad usage, 3 undecided (unknown)
+  conformance --endpoint URL --bucket NAME [--region R] [--path-style] [--create-bucket] [--json]
+    probes an S3 endpoint; exit 0 all passed, 1 some probe failed, 2 could not run`;
 
 export async function main(argv: string[], output: Output = standardOutput): Promise<number> {
   const [name, ...args] = argv;

@@ -39,7 +39,8 @@ function pairs(args: string[]): [string, Json][] {
   });
 }
 
-function eventsOf(process: Process, op: string): Omit<HistoryEvent, "index">[] {
+/** The events of one operation in the compact notation. */
+export function eventsOf(process: Process, op: string): Omit<HistoryEvent, "index">[] {
   const [head, ...args] = op.split(" ") as [string, ...string[]];
   const outcome: EventType = head.endsWith("?") ? "info" : head.endsWith("!") ? "fail" : "ok";
   const kind = head.replace(/[?!]$/, "");

@@ -69,6 +69,9 @@ export function canonicalJson(value: Json): string {
   return JSON.stringify(value);
 }
 
+/** Shared by the many operations that read or write nothing, to save memory on large histories. */
+const NONE: KeyValue[] = [];
+
 function canonicalOrAbsent(value: Json): string | null {
   return value === null ? null : canonicalJson(value);
 }
@@ -76,9 +79,8 @@ function canonicalOrAbsent(value: Json): string | null {
 export function parseHistory(text: string): History {
   const events: HistoryEvent[] = [];
   const lines: number[] = [];
-  text.split("\n").forEach((raw, i) => {
+  forEachLine(text, (raw, line) => {
     if (raw.trim() === "") return;
-    const line = i + 1;
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
@@ -89,6 +91,16 @@ export function parseHistory(text: string): History {
     lines.push(line);
   });
   return assembleHistory(events, lines);
+}
+
+/** Visits lines one at a time (no array of all lines: histories can be hundreds of megabytes). */
+function forEachLine(text: string, visit: (raw: string, line: number) => void): void {
+  for (let start = 0, line = 1; start < text.length; line++) {
+    const end = text.indexOf("\n", start);
+    const stop = end < 0 ? text.length : end;
+    visit(text.slice(start, stop), line);
+    start = stop + 1;
+  }
 }
 
 /** Builds a history from events made in code; errors name the event's position (1-based) as its line. */
@@ -249,8 +261,8 @@ class HistoryAssembler {
       process: event.process,
       f: event.f as OperationKind,
       status: "info",
-      reads: [],
-      writes: [],
+      reads: NONE,
+      writes: NONE,
       final: this.quiesce !== undefined,
     };
   }
@@ -316,7 +328,7 @@ function writesOf(event: HistoryEvent): KeyValue[] {
     case "batch":
       return (event.value as [string, Json][]).map(([key, value]) => ({ key, value: canonicalOrAbsent(value) }));
     default:
-      return [];
+      return NONE;
   }
 }
 

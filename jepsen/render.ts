@@ -74,7 +74,7 @@ function indent(lines: string[]): string[] {
   return lines.map((line) => `  ${line}`);
 }
 
-export function renderAnomaly(anomaly: Anomaly, describe: OperationDescriber): string[] {
+function renderAnomaly(anomaly: Anomaly, describe: OperationDescriber): string[] {
   const labels = new Labels(mentionedOperations(anomaly));
   const body = bodyOf(anomaly, labels);
   return [...labels.legend(describe).map((line, i) => `${i === 0 ? "Let" : "   "} ${line}`), ...body];
@@ -206,7 +206,7 @@ class Labels {
   }
 }
 
-export class OperationDescriber {
+class OperationDescriber {
   private readonly byIndex = new Map<number, Operation>();
 
   constructor(history: History) {

@@ -49,27 +49,42 @@ export class Analysis {
   readonly processes: Process[] = [];
   readonly thinAir: ThinAir[] = [];
   readonly keys = new Map<string, KeyWrites>();
-  private readonly byIndex = new Map<number, Op>();
+  /** Chain and position of each op, packed for hot loops. */
+  readonly chainOf: Int32Array;
+  readonly posOf: Int32Array;
 
   constructor(readonly history: History) {
-    const writers = writerIndex(history.operations);
-    const observed = observedWriters(history.operations, writers);
+    const { operations } = history;
+    const writers = writerIndex(operations);
+    const observed = observedWriters(operations, writers);
     const chainOf = new Map<string, number>();
-    const opOf = new Map<Operation, Op>();
-    for (const operation of history.operations) {
-      if (!takesEffect(operation, observed)) continue;
-      const op = this.addOp(operation, chainOf);
-      opOf.set(operation, op);
-    }
-    for (const [operation, op] of opOf) this.resolveReads(op, operation.reads, writers, opOf);
+    /** Op id of each operation (by position in the history), -1 when it took no effect. */
+    const opOf = new Int32Array(operations.length).fill(-1);
+    // Ok operations took effect; of the info ones, only writes that some read observed certainly did.
+    operations.forEach((operation, i) => {
+      if (operation.status === "ok" || (operation.status === "info" && observed[i])) opOf[i] = this.addOp(operation, chainOf).id;
+    });
+    operations.forEach((operation, i) => {
+      if (opOf[i]! >= 0) this.resolveReads(this.ops[opOf[i]!]!, operation.reads, writers, opOf);
+    });
+    this.chainOf = Int32Array.from(this.ops, (op) => op.chain);
+    this.posOf = Int32Array.from(this.ops, (op) => op.pos);
   }
 
   get width(): number {
     return this.chains.length;
   }
 
+  /** The op invoked at a history index (ops are in history order). */
   op(index: number): Op | undefined {
-    return this.byIndex.get(index);
+    let lo = 0;
+    let hi = this.ops.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ops[mid]!.index < index) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.ops[lo]?.index === index ? this.ops[lo] : undefined;
   }
 
   lastOfChain(chain: number): number {
@@ -85,16 +100,16 @@ export class Analysis {
   /** The last write of `key` in `chain` at a position below `bound`, or -1. */
   lastWriteBefore(key: string, chain: number, bound: number): number {
     const list = this.keys.get(key)?.writes[chain];
-    if (list === undefined) return -1;
-    const i = countBelow(list.pos, bound) - 1;
-    return i < 0 ? -1 : list.ops[i]!;
+    return list === undefined ? -1 : lastBelow(list, bound);
   }
 
   /** Per process, the last write of `key` at a position below that process's entry in `bound`. */
-  lastWritesBelow(key: string, bound: Int32Array): number[] {
+  lastWritesBelow(key: string, bound: ArrayLike<number>): number[] {
     const writes: number[] = [];
-    for (let chain = 0; chain < this.width; chain++) {
-      const w = this.lastWriteBefore(key, chain, bound[chain]!);
+    const lists = this.keys.get(key)?.writes ?? [];
+    for (let chain = 0; chain < lists.length; chain++) {
+      const list = lists[chain];
+      const w = list === undefined ? -1 : lastBelow(list, bound[chain]!);
       if (w >= 0) writes.push(w);
     }
     return writes;
@@ -123,14 +138,13 @@ export class Analysis {
       chain,
       pos: ops.length,
       kind: operation.f,
-      reads: [],
+      reads: NO_READS,
       writes: operation.writes,
       final: operation.final,
       acknowledged: operation.status === "ok",
     };
     this.ops.push(op);
     ops.push(op.id);
-    this.byIndex.set(op.index, op);
     for (const write of op.writes) this.indexWrite(op, write);
     return op;
   }
@@ -154,25 +168,38 @@ export class Analysis {
     if (value === null) append(entry.deletes, op);
   }
 
-  private resolveReads(op: Op, reads: KeyValue[], writers: WriterIndex, opOf: Map<Operation, Op>): void {
+  private resolveReads(op: Op, reads: KeyValue[], writers: WriterIndex, opOf: Int32Array): void {
+    if (reads.length === 0) return;
+    op.reads = [];
     for (const read of reads) {
       if (read.value === null) {
         op.reads.push({ ...read, source: -1 });
         continue;
       }
       const writer = writers.get(read.key)?.get(read.value);
-      const source = writer === undefined ? undefined : opOf.get(writer);
-      if (source !== undefined) op.reads.push({ ...read, source: source.id });
-      else this.thinAir.push({ read: op.index, ...read, value: read.value, ...(writer ? { failedWrite: writer.index } : {}) });
+      const source = writer === undefined ? -1 : opOf[writer]!;
+      if (source >= 0) op.reads.push({ ...read, source });
+      else {
+        const failed = writer === undefined ? {} : { failedWrite: this.history.operations[writer]!.index };
+        this.thinAir.push({ read: op.index, ...read, value: read.value, ...failed });
+      }
     }
   }
 }
+
+/** Shared by the ops that read nothing. */
+const NO_READS: SourcedRead[] = [];
 
 function append(lists: (ChainWrites | undefined)[], op: Op): void {
   let list = lists[op.chain];
   if (list === undefined) lists[op.chain] = list = { pos: [], ops: [] };
   list.pos.push(op.pos);
   list.ops.push(op.id);
+}
+
+function lastBelow(list: ChainWrites, bound: number): number {
+  const i = countBelow(list.pos, bound) - 1;
+  return i < 0 ? -1 : list.ops[i]!;
 }
 
 /** How many entries of an ascending array are below `bound`. */
@@ -187,32 +214,29 @@ export function countBelow(sorted: number[], bound: number): number {
   return lo;
 }
 
-type WriterIndex = Map<string, Map<string, Operation>>;
+/** key -> written value -> position of the writing operation in the history. */
+type WriterIndex = Map<string, Map<string, number>>;
 
 function writerIndex(operations: Operation[]): WriterIndex {
   const index: WriterIndex = new Map();
-  for (const operation of operations)
+  operations.forEach((operation, i) => {
     for (const { key, value } of operation.writes) {
       if (value === null) continue;
       let values = index.get(key);
       if (values === undefined) index.set(key, (values = new Map()));
-      values.set(value, operation);
+      values.set(value, i);
     }
+  });
   return index;
 }
 
-function observedWriters(operations: Operation[], writers: WriterIndex): Set<Operation> {
-  const observed = new Set<Operation>();
+/** Whether some read observed each operation (by position). */
+function observedWriters(operations: Operation[], writers: WriterIndex): Uint8Array {
+  const observed = new Uint8Array(operations.length);
   for (const operation of operations)
     for (const { key, value } of operation.reads) {
       const writer = value === null ? undefined : writers.get(key)?.get(value);
-      if (writer !== undefined) observed.add(writer);
+      if (writer !== undefined) observed[writer] = 1;
     }
   return observed;
-}
-
-/** Ok operations take effect; of the info ones, only writes that someone read certainly did. */
-function takesEffect(operation: Operation, observed: Set<Operation>): boolean {
-  if (operation.status === "ok") return true;
-  return operation.status === "info" && observed.has(operation);
 }

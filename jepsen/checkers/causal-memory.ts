@@ -101,26 +101,36 @@ class ProcessView {
     return undefined;
   }
 
+  /** Pushes u's vector to its successors in the view (allocation-free: this is the hot loop). */
   private propagateFrom(u: number): Link | undefined {
-    let closing: Link | undefined;
-    this.successors(u, (link) => {
-      if (closing === undefined && this.input.co.seen(link.to, this.last)) closing = this.follow(link);
-    });
-    return closing;
+    const { graph } = this.input;
+    const next = graph.poNext(u);
+    if (next >= 0 && this.push(u, next)) return { rel: "po", from: u, to: next, via: -1 };
+    for (let slot = graph.firstSlot(u), last = graph.lastSlot(u); slot < last; slot++) {
+      const v = graph.targetAt(slot);
+      if (this.push(u, v)) return { rel: "wr", from: u, to: v, via: -1 };
+    }
+    const induced = this.induced.get(u);
+    if (induced !== undefined) for (const link of induced) if (this.push(u, link.to)) return link;
+    return undefined;
   }
 
-  /** Pushes u's vector along u -> v; the link closes a cycle when v is already before u. */
   private follow(link: Link): Link | undefined {
-    const { from, to } = link;
-    if (this.hb.seen(to, from)) return link;
+    return this.push(link.from, link.to) ? link : undefined;
+  }
+
+  /** Joins u's vector into v's; true when u -> v closes a cycle (v is already before u). */
+  private push(u: number, v: number): boolean {
+    if (!this.input.co.seen(v, this.last)) return false;
+    if (this.hb.seen(v, u)) return true;
     this.work++;
-    if (!this.hb.joinInto(to, from)) return undefined;
-    if (!this.isTouched[to]) {
-      this.isTouched[to] = 1;
-      this.touched.push(to);
+    if (!this.hb.joinInto(v, u)) return false;
+    if (!this.isTouched[v]) {
+      this.isTouched[v] = 1;
+      this.touched.push(v);
     }
-    this.enqueue(to);
-    return undefined;
+    this.enqueue(v);
+    return false;
   }
 
   private enqueue(op: number): void {
@@ -183,7 +193,8 @@ class ProcessView {
 
   /** Restores the shared vectors to causal order for the next process. */
   restore(): void {
-    const { co } = this.input;
-    for (const op of this.touched) this.hb.row(op).set(co.row(op));
+    const { rows } = this.input.co;
+    const w = this.hb.width;
+    for (const op of this.touched) for (let i = op * w; i < (op + 1) * w; i++) this.hb.rows[i] = rows[i]!;
   }
 }

@@ -17,8 +17,7 @@ export class Clocks {
 
   /** x is ordered before y, or x is y. */
   seen(x: number, y: number): boolean {
-    const op = this.analysis.ops[x]!;
-    return this.rows[y * this.width + op.chain]! > op.pos;
+    return this.rows[y * this.width + this.analysis.chainOf[x]!]! > this.analysis.posOf[x]!;
   }
 
   before(x: number, y: number): boolean {

@@ -43,8 +43,8 @@ export class Graph {
 
   /** The next op of the same process, or -1. */
   poNext(u: number): number {
-    const op = this.analysis.ops[u]!;
-    return this.analysis.chains[op.chain]![op.pos + 1] ?? -1;
+    const { chainOf, posOf, chains } = this.analysis;
+    return chains[chainOf[u]!]![posOf[u]! + 1] ?? -1;
   }
 
   forEachSuccessor(u: number, visit: (link: Link) => void): void {
@@ -57,6 +57,19 @@ export class Graph {
   /** Explicit successors only (no program order), as op ids. */
   explicitSuccessors(u: number): Int32Array {
     return this.target.subarray(this.start[u]!, this.start[u + 1]!);
+  }
+
+  /** Allocation-free access to explicit successors: slots first..last-1 of `targetAt`. */
+  firstSlot(u: number): number {
+    return this.start[u]!;
+  }
+
+  lastSlot(u: number): number {
+    return this.start[u + 1]!;
+  }
+
+  targetAt(slot: number): number {
+    return this.target[slot]!;
   }
 
   /** Kahn's algorithm; undefined when the graph has a cycle. */

@@ -7,11 +7,12 @@ import { link, reportStale, staleAgainst, type ReadLogs } from "./session-views.
  * process's earlier reads of x saw.
  */
 export function checkMonotonicReads(co: Clocks, logs: ReadLogs, sink: AnomalySink): void {
+  const earlierJoin = new Int32Array(co.width);
   for (const op of co.analysis.ops)
     for (const read of op.reads) {
-      const earlier = logs.prefix(op.chain, read.key, op.pos);
-      if (earlier === undefined) continue;
-      if (!staleAgainst(co, op, read, earlier.join)) continue;
+      earlierJoin.fill(0);
+      if (!logs.joinBelow(op.chain, read.key, op.pos, earlierJoin) || !staleAgainst(co, op, read, earlierJoin)) continue;
+      const earlier = logs.prefix(op.chain, read.key, op.pos)!;
       const { read: r1, source: w1 } = logs.witness(op.chain, read.key, earlier, read.source);
       reportStale(co, sink, "MonotonicReads", op, read, w1, [...link("wr", w1, r1), ...link("po", r1, op.id)]);
     }

@@ -17,7 +17,8 @@ interface ReadLog {
   pos: number[];
   reads: number[];
   sources: number[];
-  joins: number[];
+  /** Row i joins the strict pasts of sources 0..i (grown by doubling). */
+  joins: Int32Array;
 }
 
 /** The joined strict past of the first `count` sources of a log. */
@@ -42,7 +43,17 @@ export class ReadLogs {
     const count = countBelow(log.pos, bound);
     if (count === 0) return undefined;
     const w = this.co.width;
-    return { count, join: Int32Array.from(log.joins.slice((count - 1) * w, count * w)) };
+    return { count, join: log.joins.subarray((count - 1) * w, count * w) };
+  }
+
+  /** Joins into `target` what `prefix` would return; false when there is no such read. Allocation-free. */
+  joinBelow(chain: number, key: string, bound: number, target: Int32Array): boolean {
+    const log = this.logs[chain]!.get(key);
+    const count = log === undefined ? 0 : countBelow(log.pos, bound);
+    if (count === 0) return false;
+    const w = this.co.width;
+    for (let c = 0, i = (count - 1) * w; c < w; c++, i++) if (log!.joins[i]! > target[c]!) target[c] = log!.joins[i]!;
+    return true;
   }
 
   /** Within a prefix, the first read whose source is causally after `older` (or the last read, for null). */
@@ -56,11 +67,20 @@ export class ReadLogs {
   private append(op: Op, read: SourcedRead): void {
     const logs = this.logs[op.chain]!;
     let log = logs.get(read.key);
-    if (log === undefined) logs.set(read.key, (log = { pos: [], reads: [], sources: [], joins: [] }));
-    const past = this.co.strictPast(read.source);
+    if (log === undefined) logs.set(read.key, (log = { pos: [], reads: [], sources: [], joins: new Int32Array(4 * this.co.width) }));
     const w = this.co.width;
-    const previous = log.joins.length - w;
-    for (let c = 0; c < w; c++) log.joins.push(previous < 0 ? past[c]! : Math.max(past[c]!, log.joins[previous + c]!));
+    const row = log.pos.length * w;
+    if (row + w > log.joins.length) {
+      const grown = new Int32Array(log.joins.length * 2);
+      grown.set(log.joins);
+      log.joins = grown;
+    }
+    const source = this.co.analysis.ops[read.source]!;
+    const { rows } = this.co;
+    for (let c = 0; c < w; c++) {
+      const own = c === source.chain ? source.pos : rows[read.source * w + c]!;
+      log.joins[row + c] = row === 0 ? own : Math.max(own, log.joins[row - w + c]!);
+    }
     log.pos.push(op.pos);
     log.reads.push(op.id);
     log.sources.push(read.source);

@@ -32,13 +32,6 @@ export function staleRead(co: Clocks, draft: StaleDraft): StaleRead {
   return witness;
 }
 
-/** Links for "w, then r1 read from w, then r1 precedes r in its process". */
-export function observedThen(w: number, r1: number, r: number): Link[] {
-  const links: Link[] = [{ rel: "wr", from: w, to: r1, via: -1 }];
-  if (r1 !== r) links.push({ rel: "po", from: r1, to: r, via: -1 });
-  return links;
-}
-
 /**
  * A short cycle inside a strongly connected component: tries a few starting
  * ops and keeps the cycle with the fewest steps.

@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "./cli.ts";
+
+const samples = join(import.meta.dirname, "samples");
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(argv, { out: (text) => (out += text), err: (text) => (err += text) });
+  return { code, out, err };
+}
+
+describe("jepsen CLI", () => {
+  it("exits 0 on the valid sample", async () => {
+    const { code, out } = await run("check", join(samples, "valid.jsonl"));
+    expect(code).toBe(0);
+    expect(out).toMatch(/Valid: no anomalies found/);
+  });
+
+  it("exits 1 on the invalid sample and prints the witness", async () => {
+    const { code, out } = await run("check", join(samples, "invalid.jsonl"));
+    expect(code).toBe(1);
+    expect(out).toMatch(/WriteCORead \(1\)/);
+    expect(out).toMatch(/However T6 read cart from T1, which T3 overwrote: a contradiction/);
+  });
+
+  it("prints the result as JSON and restricts models", async () => {
+    const { code, out } = await run("check", join(samples, "invalid.jsonl"), "--models", "sessions", "--json");
+    expect(code).toBe(1);
+    const result = JSON.parse(out) as { models: Record<string, unknown>; anomalies: Record<string, { expected: number }[]> };
+    expect(result.models).toEqual({ ryw: true, mr: true, mw: false, wfr: true });
+    expect(result.anomalies.MonotonicWrites?.[0]?.expected).toBe(4);
+  });
+
+  it("exits 2 with the line and reason on unreadable input", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "jepsen-")), "bad.jsonl");
+    writeFileSync(file, '{"process":1,"type":"invoke","f":"read","key":"x"}\nnot json\n');
+    const { code, err } = await run("check", file);
+    expect(code).toBe(2);
+    expect(err).toMatch(/bad\.jsonl:2: bad JSON/);
+  });
+
+  it("exits 2 on an unknown model or command", async () => {
+    expect((await run("check", join(samples, "valid.jsonl"), "--models", "linearizable")).code).toBe(2);
+    expect((await run("judge")).code).toBe(2);
+  });
+
+  it("exits 3 when a model cannot be decided", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "jepsen-")), "no-quiesce.jsonl");
+    writeFileSync(file, '{"process":1,"type":"invoke","f":"read","key":"x"}\n{"process":1,"type":"ok","f":"read","key":"x","value":null}\n');
+    const { code, out } = await run("check", file, "--models", "convergence");
+    expect(code).toBe(3);
+    expect(out).toMatch(/no quiesce marker/);
+  });
+});
