@@ -1,4 +1,6 @@
+import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { Readable } from "node:stream";
+import { S3Storage } from "./s3-storage.ts";
 
 /** A canned HTTP answer for `FakeHttpHandler`. */
 export interface FakeAnswer {
@@ -41,4 +43,18 @@ export class FakeHttpHandler {
 
 export function s3ErrorXml(code: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`;
+}
+
+/** An adapter over a real SDK client whose HTTP answers come from `handler`. */
+export function storageAnswering(handler: FakeHttpHandler, config: Partial<S3ClientConfig>): S3Storage {
+  return new S3Storage(
+    new S3Client({
+      region: "us-east-1",
+      endpoint: "http://store.test",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "a", secretAccessKey: "s" },
+      requestHandler: handler,
+      ...config,
+    }),
+  );
 }

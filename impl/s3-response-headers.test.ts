@@ -1,24 +1,11 @@
-import { S3Client } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { FakeHttpHandler, s3ErrorXml } from "./s3-fake-http-handler.ts";
+import { FakeHttpHandler, s3ErrorXml, storageAnswering as answeringWith } from "./s3-fake-http-handler.ts";
 import { parseHttpDate } from "./s3-response-headers.ts";
-import { S3Storage } from "./s3-storage.ts";
 
 const DATE = "Sun, 01 Mar 2026 12:00:07 GMT";
 const DATE_MS = Date.UTC(2026, 2, 1, 12, 0, 7);
 
-function storageAnswering(handler: FakeHttpHandler): S3Storage {
-  return new S3Storage(
-    new S3Client({
-      region: "us-east-1",
-      endpoint: "http://store.test",
-      forcePathStyle: true,
-      credentials: { accessKeyId: "a", secretAccessKey: "s" },
-      requestHandler: handler,
-      maxAttempts: 1,
-    }),
-  );
-}
+const storageAnswering = (handler: FakeHttpHandler) => answeringWith(handler, { maxAttempts: 1 });
 
 describe("captureResponseHeaders through the SDK", () => {
   it("reads the Date header of a successful GET", async () => {

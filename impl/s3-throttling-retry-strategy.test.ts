@@ -1,23 +1,10 @@
-import { S3Client } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { FakeHttpHandler, s3ErrorXml } from "./s3-fake-http-handler.ts";
-import { S3Storage } from "./s3-storage.ts";
+import { FakeHttpHandler, s3ErrorXml, storageAnswering as answeringWith } from "./s3-fake-http-handler.ts";
 import { ThrottlingRetryStrategy } from "./s3-throttling-retry-strategy.ts";
 
-function storageAnswering(handler: FakeHttpHandler): S3Storage {
-  return new S3Storage(
-    new S3Client({
-      region: "us-east-1",
-      endpoint: "http://store.test",
-      forcePathStyle: true,
-      credentials: { accessKeyId: "a", secretAccessKey: "s" },
-      requestHandler: handler,
-      retryStrategy: new ThrottlingRetryStrategy(3),
-    }),
-  );
-}
-
 const OK = { status: 200, headers: { etag: '"e"' } };
+
+const storageAnswering = (handler: FakeHttpHandler) => answeringWith(handler, { retryStrategy: new ThrottlingRetryStrategy(3) });
 
 describe("ThrottlingRetryStrategy", () => {
   it("retries a 503 SlowDown until it succeeds", async () => {
