@@ -10,6 +10,8 @@ import { StorageError } from "./storage.ts";
 export interface CommitHooks {
   acked(batch: Batch): void;
   failed(writeIds: number[], error: Error): void;
+  /** A PUT attempt failed; the writes are still being committed. */
+  attemptFailed(writeIds: number[]): void;
 }
 
 type Outcome = "valid" | "not counted";
@@ -37,7 +39,7 @@ export class Committer {
     session: string,
     private readonly hooks: CommitHooks,
   ) {
-    this.queue = new CommitQueue(session);
+    this.queue = new CommitQueue(session, ctx.mutations);
   }
 
   submit(id: number, ops: Op[] | undefined, bytes: number): void {
@@ -70,20 +72,33 @@ export class Committer {
     });
   }
 
+  /** Commits batches, as many at once as the queue allows in flight, until none is ready. */
   private async drain(): Promise<void> {
+    const running = new Set<Promise<void>>();
     for (;;) {
-      const batch = this.queue.next(this.ctx.clock.now(), this.state.maxTs, MAX_ENTRY_BYTES / 2);
-      if (!batch) return;
-      const outcome = await this.commit(batch);
-      if (outcome === undefined) continue;
-      if (outcome === "valid") {
-        this.rejections = 0;
-        this.hooks.acked(this.queue.acked());
-        this.touchMarker(batch);
-      } else {
-        this.queue.rejected();
-        await sleep(this.ctx.env, backoffMs(this.ctx.env, this.rejections++, COMMIT_RETRY));
+      for (let batch = this.nextBatch(); batch; batch = this.nextBatch()) {
+        const settled: Promise<void> = this.settle(batch).finally(() => running.delete(settled));
+        running.add(settled);
       }
+      if (running.size === 0) return;
+      await Promise.race(running);
+    }
+  }
+
+  private nextBatch(): Batch | undefined {
+    return this.queue.next(this.ctx.clock.now(), this.state.maxTs, MAX_ENTRY_BYTES / 2);
+  }
+
+  private async settle(batch: Batch): Promise<void> {
+    const outcome = await this.commit(batch);
+    if (outcome === undefined) return;
+    if (outcome === "valid") {
+      this.rejections = 0;
+      this.hooks.acked(this.queue.acked(batch));
+      this.touchMarker(batch);
+    } else {
+      this.queue.rejected(batch);
+      await sleep(this.ctx.env, backoffMs(this.ctx.env, this.rejections++, COMMIT_RETRY));
     }
   }
 
@@ -103,10 +118,11 @@ export class Committer {
       return await this.lookUp(key, entry.ts);
     } catch (error) {
       if (error instanceof StorageError && !error.retryable && !error.ambiguous) {
-        this.queue.abandoned();
+        this.queue.abandoned(batch);
         this.hooks.failed(batch.writeIds, error);
         return undefined;
       }
+      this.hooks.attemptFailed(batch.writeIds);
       this.ctx.log("warn", `log PUT ${key} failed (${(error as Error).message}); resolving its outcome`);
       return await this.resolveAmbiguous(key, entry.ts);
     }
@@ -117,6 +133,7 @@ export class Committer {
    * response; when every such value is valid, so is the entry.
    */
   private surelyValid(ts: number, date: number | undefined): boolean {
+    if (this.ctx.mutations.noStaleCheck) return true;
     if (date === undefined) return false;
     const { staleMs, marginMs } = this.ctx.bounds;
     return date + DATE_PRECISION_MS - ts <= staleMs && ts - (date - marginMs) <= staleMs;
@@ -136,7 +153,7 @@ export class Committer {
     );
     const found = listing.contents.find((object) => object.key === key);
     if (!found) return "not counted";
-    const validity = entryValidity(ts, found.lastModified, this.ctx.bounds);
+    const validity = this.ctx.mutations.noStaleCheck ? { valid: true as const } : entryValidity(ts, found.lastModified, this.ctx.bounds);
     if (!validity.valid) this.ctx.log("warn", `own entry ${key} is invalid (${validity.reason}); committing again`);
     return validity.valid ? "valid" : "not counted";
   }

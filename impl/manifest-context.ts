@@ -1,4 +1,5 @@
 import type { TimingBounds } from "../protocol/bounds.ts";
+import type { Mutations } from "../protocol/mutations.ts";
 import type { Env } from "./env.ts";
 import type { Logger } from "./logger.ts";
 import type { Ref } from "./refs.ts";
@@ -13,4 +14,6 @@ export interface ManifestContext {
   clock: StoreClock;
   bounds: TimingBounds;
   log: Logger;
+  /** NO_MUTATIONS except in checker-power tests. */
+  mutations: Readonly<Mutations>;
 }

@@ -1,3 +1,4 @@
+import type { TimingBounds } from "../protocol/bounds.ts";
 import { decodeCheckpoint, decodeEntry, type Checkpoint, type Entry } from "../protocol/entry-codec.ts";
 import { logPrefix, parseLogKey } from "../protocol/log-keys.ts";
 import { judgeLogPage, listingStartAfter, settledBefore, type CheckpointRef, type EntryRef } from "../protocol/log-listing.ts";
@@ -79,18 +80,23 @@ export class ManifestSync {
         }),
       );
       listDate ??= response.date ?? this.ctx.clock.now() - this.ctx.bounds.staleMs;
-      const verdict = judgeLogPage(manifest, response.contents, known, this.ctx.bounds);
+      const verdict = judgeLogPage(manifest, response.contents, known, this.ctx.bounds, !this.ctx.mutations.noStaleCheck);
       this.warnRejected(verdict.rejected);
       entries.push(...verdict.entries.filter((entry) => !this.rejected.has(entry.key)));
       checkpoint = verdict.checkpoint ?? checkpoint;
       if (verdict.complete || !response.isTruncated) {
         const usable = checkpoint && checkpoint.ts > this.state.watermark ? checkpoint : undefined;
         const newer = usable ? entries.filter((entry) => entry.ts > usable.ts) : entries;
-        return { entries: newer, checkpoint: usable, settledTs: settledBefore(listDate, this.ctx.bounds) };
+        return { entries: newer, checkpoint: usable, settledTs: settledBefore(listDate, this.replayBounds()) };
       }
       continuationToken = response.nextContinuationToken;
     }
     throw new Error(`log of ${manifest} exceeds ${MAX_PAGES} pages`);
+  }
+
+  private replayBounds(): TimingBounds {
+    const { bounds, mutations } = this.ctx;
+    return mutations.shortReplayWindow ? { staleMs: Math.ceil(bounds.staleMs / 4), marginMs: 0 } : bounds;
   }
 
   private async fetchEntries(refs: EntryRef[]): Promise<Entry[]> {

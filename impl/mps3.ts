@@ -1,6 +1,7 @@
 import { assertBounds, DEFAULT_BOUNDS, type TimingBounds } from "../protocol/bounds.ts";
 import { DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from "../protocol/checkpoint-policy.ts";
 import type { Op } from "../protocol/entry-codec.ts";
+import { NO_MUTATIONS, type Mutations } from "../protocol/mutations.ts";
 import { jsonProblem, utf8Length, type Json } from "../protocol/json-value.ts";
 import { ContentStore, pointerFor, type ContentLocation } from "./content-store.ts";
 import { realEnv, type Env } from "./env.ts";
@@ -44,6 +45,8 @@ export interface MPS3Options {
   /** Values whose JSON is at most this many bytes go inline in the log entry. Default 4096. */
   inlineThresholdBytes?: number;
   checkpointPolicy?: CheckpointPolicy;
+  /** Test-only: deliberately broken protocol variants, for proving the checkers can fail. */
+  mutations?: Readonly<Mutations>;
 }
 
 export interface WriteOptions {
@@ -215,7 +218,15 @@ export class MPS3 {
     const id = refId(manifest);
     let replica = this.replicas.get(id);
     if (!replica) {
-      const ctx = { manifest, storage: this.storage, env: this.env, clock: this.clock, bounds: this.bounds, log: this.log };
+      const ctx = {
+        manifest,
+        storage: this.storage,
+        env: this.env,
+        clock: this.clock,
+        bounds: this.bounds,
+        log: this.log,
+        mutations: this.options.mutations ?? NO_MUTATIONS,
+      };
       replica = new ManifestReplica(ctx, this.content, this.session, {
         pollFrequencyMs: this.options.pollFrequency ?? 1000,
         useMarker: this.options.minimizeListObjectsCalls ?? true,

@@ -61,6 +61,9 @@ export class ManifestReplica {
     this.committer = new Committer(ctx, this.state, session, {
       acked: (batch) => this.onAcked(batch),
       failed: (writeIds, error) => writeIds.forEach((id) => this.settleWrite(id, error)),
+      attemptFailed: (writeIds) => {
+        if (ctx.mutations.dropOptimisticOnFailure) this.publish(writeIds.flatMap((id) => this.dropOverlay(id)));
+      },
     });
     this.notifier = new Notifier((error) => ctx.log("error", `subscriber threw: ${String(error)}`));
   }
@@ -108,6 +111,18 @@ export class ManifestReplica {
 
   /** Drops a write from the overlay and settles its promise; returns the keys it covered. */
   private settleWrite(writeId: number, error?: Error): string[] {
+    const keys = this.dropOverlay(writeId);
+    const ack = this.acks.get(writeId);
+    this.acks.delete(writeId);
+    if (error) {
+      this.publish(keys);
+      ack?.reject(error);
+    } else ack?.resolve();
+    return keys;
+  }
+
+  /** Returns the keys the write covered. */
+  private dropOverlay(writeId: number): string[] {
     const keys: string[] = [];
     for (const [key, writes] of this.overlay) {
       const remaining = writes.filter((write) => write.writeId !== writeId);
@@ -116,12 +131,6 @@ export class ManifestReplica {
       if (remaining.length === 0) this.overlay.delete(key);
       else this.overlay.set(key, remaining);
     }
-    const ack = this.acks.get(writeId);
-    this.acks.delete(writeId);
-    if (error) {
-      this.publish(keys);
-      ack?.reject(error);
-    } else ack?.resolve();
     return keys;
   }
 

@@ -9,6 +9,7 @@
  */
 import type { Entry, Op, Pointer } from "./entry-codec.ts";
 import { MAX_SEQ } from "./log-keys.ts";
+import { NO_MUTATIONS, type Mutations } from "./mutations.ts";
 
 export interface QueuedWrite {
   id: number;
@@ -23,14 +24,20 @@ export interface Batch {
 
 export class CommitQueue {
   private queue: QueuedWrite[] = [];
-  private inFlight: Batch | undefined;
+  private inFlight: Batch[] = [];
   private lastValidTs = -1;
   private nextSeq = 0;
+  private readonly maxInFlight: number;
 
-  constructor(readonly session: string) {}
+  constructor(
+    readonly session: string,
+    private readonly mutations: Pick<Mutations, "noLamportBump" | "twoPutsInFlight"> = NO_MUTATIONS,
+  ) {
+    this.maxInFlight = mutations.twoPutsInFlight ? 2 : 1;
+  }
 
   get busy(): boolean {
-    return this.inFlight !== undefined;
+    return this.inFlight.length >= this.maxInFlight;
   }
 
   get length(): number {
@@ -59,7 +66,7 @@ export class CommitQueue {
    * the queue is not ready. ts = max(clock, everything seen + 1, own last + 1).
    */
   next(clockTs: number, maxSeenTs: number, maxBytes: number): Batch | undefined {
-    if (this.inFlight) return undefined;
+    if (this.busy) return undefined;
     const taken: QueuedWrite[] = [];
     let bytes = 0;
     for (const write of this.queue) {
@@ -70,31 +77,30 @@ export class CommitQueue {
     }
     if (taken.length === 0) return undefined;
     if (this.nextSeq > MAX_SEQ) throw new Error("session sequence exhausted: start a new session");
-    const ts = Math.max(Math.floor(clockTs), maxSeenTs + 1, this.lastValidTs + 1);
+    const seen = this.mutations.noLamportBump ? -1 : maxSeenTs;
+    const ts = Math.max(Math.floor(clockTs), seen + 1, this.lastValidTs + 1);
     const entry: Entry = { ts, session: this.session, seq: this.nextSeq++, ops: mergeOps(taken) };
+    const batch = { entry, writeIds: taken.map((write) => write.id) };
     this.queue = this.queue.slice(taken.length);
-    this.inFlight = { entry, writeIds: taken.map((write) => write.id) };
-    return this.inFlight;
+    this.inFlight.push(batch);
+    return batch;
   }
 
   /** The in-flight entry is stored and valid. */
-  acked(): Batch {
-    const batch = this.expectInFlight();
-    this.lastValidTs = batch.entry.ts;
-    this.inFlight = undefined;
+  acked(batch: Batch): Batch {
+    this.settle(batch);
+    this.lastValidTs = Math.max(this.lastValidTs, batch.entry.ts);
     return batch;
   }
 
   /** The in-flight entry's writes failed for good and will not be retried. */
-  abandoned(): Batch {
-    const batch = this.expectInFlight();
-    this.inFlight = undefined;
-    return batch;
+  abandoned(batch: Batch): Batch {
+    return this.settle(batch);
   }
 
   /** The in-flight entry is known not to count: its writes go first again. */
-  rejected(): Batch {
-    const batch = this.expectInFlight();
+  rejected(batch: Batch): Batch {
+    this.settle(batch);
     const ops = new Map(batch.entry.ops);
     const requeued = batch.writeIds.map((id, index) => ({
       id,
@@ -102,13 +108,14 @@ export class CommitQueue {
       bytes: 0,
     }));
     this.queue = [...requeued, ...this.queue];
-    this.inFlight = undefined;
     return batch;
   }
 
-  private expectInFlight(): Batch {
-    if (!this.inFlight) throw new Error("no entry in flight");
-    return this.inFlight;
+  private settle(batch: Batch): Batch {
+    const index = this.inFlight.indexOf(batch);
+    if (index < 0) throw new Error("that entry is not in flight");
+    this.inFlight.splice(index, 1);
+    return batch;
   }
 }
 

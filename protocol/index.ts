@@ -7,6 +7,7 @@ export * from "./json-value.ts";
 export * from "./log-keys.ts";
 export * from "./log-listing.ts";
 export * from "./manifest-state.ts";
+export * from "./mutations.ts";
 export * from "./order.ts";
 export type * from "./storage-vocabulary.ts";
 export { S3_MAX_KEYS } from "./storage-vocabulary.ts";

@@ -33,11 +33,13 @@ export interface KnownLog {
   knows(order: Order): boolean;
 }
 
+/** `checkStale` is false only in the noStaleCheck mutant (see mutations.ts). */
 export function judgeLogPage(
   manifest: string,
   page: readonly ListedObject[],
   known: KnownLog,
   bounds: TimingBounds,
+  checkStale = true,
 ): PageVerdict {
   const verdict: PageVerdict = { entries: [], checkpoint: undefined, rejected: [], complete: false };
   const cold = known.watermark < 0;
@@ -62,7 +64,7 @@ export function judgeLogPage(
       verdict.complete = true;
       break;
     }
-    const validity = entryValidity(parsed.ts, object.lastModified, bounds);
+    const validity = checkStale ? entryValidity(parsed.ts, object.lastModified, bounds) : { valid: true as const };
     if (!validity.valid) verdict.rejected.push({ key: object.key, reason: validity.reason });
     else if (!known.knows(parsed)) verdict.entries.push({ ...parsed, key: object.key, lastModified: object.lastModified });
   }
