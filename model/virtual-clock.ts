@@ -107,6 +107,22 @@ export class VirtualClock {
     }
   }
 
+  /**
+   * Fires the next timer if it is due by `deadline` and lets the promise
+   * chains it started run; otherwise moves time to `deadline`. Returns whether
+   * a timer fired. For drivers that interleave their own events with timers.
+   */
+  async step(deadline: number): Promise<boolean> {
+    await flushMicrotasks();
+    const next = this.#timers.peek();
+    if (!next || next.at > deadline) {
+      this.#now = Math.max(this.#now, deadline);
+      return false;
+    }
+    await this.#fire(next);
+    return true;
+  }
+
   /** The outside world of one client, on this clock's time and timers. */
   env(options: Omit<ClientEnvOptions, "random"> & { random?: SeededRandom } = {}): Env {
     const random = options.random ?? this.random.fork(`env-${this.#envCount++}`);
@@ -124,16 +140,20 @@ export class VirtualClock {
           `${driver}: fired ${maxSteps} timers without finishing (raise maxSteps or look for a timer loop)`,
         );
       }
-      this.#timers.pop();
-      this.#now = next.at;
-      next.fire();
-      await flushMicrotasks();
+      await this.#fire(next);
     }
     return "done";
+  }
+
+  async #fire(next: QueuedTimer): Promise<void> {
+    this.#timers.pop();
+    this.#now = next.at;
+    next.fire();
+    await flushMicrotasks();
   }
 }
 
 /** Resolves once every promise job already queued, and every job those queue, has run. */
-function flushMicrotasks(): Promise<void> {
+export function flushMicrotasks(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { MPS3 } from "../impl/mps3.ts";
+import { S3Simulator } from "../model/s3-simulator.ts";
+import { VirtualClock } from "../model/virtual-clock.ts";
+import { check } from "./check.ts";
+import { parseHistory } from "./history.ts";
+import { HistoryRecorder } from "./recorder.ts";
+
+function twoClients() {
+  const clock = new VirtualClock({ seed: 7 });
+  const sim = new S3Simulator(clock, { latency: (_, random) => ({ uplinkMs: random.int(1, 30), downlinkMs: random.int(1, 30) }) });
+  sim.createBucket("b", { versioning: false });
+  const client = () => new MPS3({ defaultBucket: "b", storage: sim, env: clock.env(), pollFrequency: 100, log: false });
+  const recorder = new HistoryRecorder(() => clock.now());
+  return { clock, recorder, a: recorder.process(1, client()), b: recorder.process(2, client()) };
+}
+
+describe("HistoryRecorder", () => {
+  it("records every operation and notification as a history the checker accepts", async () => {
+    const { clock, recorder, a, b } = twoClients();
+    b.subscribe("x");
+    await clock.runUntilSettled(a.put("x", a.uniqueValue()));
+    await clock.runUntilSettled(a.putAll([["x", a.uniqueValue()], ["y", a.uniqueValue(100)]]));
+    await clock.runUntilSettled(a.delete("y"));
+    await clock.runFor(15_000);
+    recorder.quiesce();
+    await clock.runUntilSettled(b.get("x"));
+    await clock.runUntilSettled(b.get("y"));
+
+    const history = parseHistory(recorder.jsonl());
+    const operations = history.events.filter((e) => e.f !== "notify");
+    expect(operations.map((e) => `${e.process} ${e.type} ${e.f}`)).toEqual([
+      "1 invoke write",
+      "1 ok write",
+      "1 invoke batch",
+      "1 ok batch",
+      "1 invoke delete",
+      "1 ok delete",
+      "nemesis info quiesce",
+      "2 invoke read",
+      "2 ok read",
+      "2 invoke read",
+      "2 ok read",
+    ]);
+    const notified = history.events.filter((e) => e.f === "notify").map((e) => e.value);
+    expect(notified.at(-1)).toEqual({ by: "1", n: 1 });
+    expect(history.events.at(-3)!.value).toEqual({ by: "1", n: 1 });
+    expect(history.events.at(-1)!.value).toBeNull();
+    expect(check(history).valid).toBe(true);
+  });
+
+  it("records a rejected write as failed and refuses a second operation on a busy process", async () => {
+    const { clock, recorder, a } = twoClients();
+    await clock.runUntilSettled(a.put("x", { __proto__: null, ["__proto__"]: 1 } as never));
+    expect(recorder.events.map((e) => e.type)).toEqual(["invoke", "fail"]);
+    const pending = a.put("x", a.uniqueValue());
+    await expect(a.get("x")).rejects.toThrow(/busy with write/);
+    await clock.runUntilSettled(pending);
+  });
+
+  it("leaves a crashed process's pending write without an outcome, and records nothing after", async () => {
+    const { clock, recorder, a } = twoClients();
+    const pending = a.put("x", a.uniqueValue());
+    a.crash();
+    await clock.runUntilSettled(pending);
+    expect(recorder.events.map((e) => e.type)).toEqual(["invoke"]);
+    expect(recorder.history().operations[0]!.status).toBe("info");
+    await expect(a.get("x")).rejects.toThrow(/crashed/);
+  });
+});

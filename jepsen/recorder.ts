@@ -1,0 +1,137 @@
+/**
+ * Records what MPS3 clients are asked and answer as a history in the
+ * checker's format (docs/history-format.md).
+ *
+ * A recorded process is sequential, as the format requires: it invokes one
+ * operation at a time. Subscription notifications go to a process of their own
+ * (`<process>-sub`), since they arrive while the client is busy. Every written
+ * value is made unique by the recorder, so each read names the write it saw.
+ */
+import type { MPS3 } from "../impl/mps3.ts";
+import type { Json } from "../protocol/json-value.ts";
+import { formatHistory, historyFromEvents, type EventFunction, type EventType, type History, type HistoryEvent, type Process } from "./history.ts";
+
+/** A batch or delete names `null` for a deleted key. */
+export type Pair = [key: string, value: Json | null];
+
+export class HistoryRecorder {
+  readonly events: HistoryEvent[] = [];
+  private quiesced = false;
+
+  constructor(private readonly now: () => number) {}
+
+  /** A sequential process driving `client`. */
+  process(id: Process, client: MPS3): RecordedProcess {
+    return new RecordedProcess(this, id, client);
+  }
+
+  /** Marks the system settled: everything invoked from now on is a final read. */
+  quiesce(): void {
+    if (this.quiesced) throw new Error("the history is already quiesced");
+    this.quiesced = true;
+    this.emit("nemesis", "info", "quiesce", {});
+  }
+
+  history(): History {
+    return historyFromEvents(this.events);
+  }
+
+  jsonl(): string {
+    return formatHistory(this.events);
+  }
+
+  /** @internal */
+  emit(process: Process, type: EventType, f: EventFunction, fields: { key?: string; value?: Json }): void {
+    this.events.push({ index: this.events.length, time: this.now(), process, type, f, ...fields });
+  }
+}
+
+export class RecordedProcess {
+  private pending: string | undefined;
+  private crashed = false;
+  private written = 0;
+  private unsubscribes: Array<() => void> = [];
+
+  constructor(
+    private readonly recorder: HistoryRecorder,
+    readonly id: Process,
+    readonly client: MPS3,
+  ) {}
+
+  get busy(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** A value no other write of the history has: the process id and a counter. */
+  uniqueValue(padBytes = 0): Json {
+    const value: Record<string, Json> = { by: String(this.id), n: this.written++ };
+    if (padBytes > 0) value.pad = "x".repeat(padBytes);
+    return value;
+  }
+
+  put(key: string, value: Json): Promise<void> {
+    return this.write("write", { key, value }, () => this.client.put(key, value));
+  }
+
+  delete(key: string): Promise<void> {
+    return this.write("delete", { key }, () => this.client.delete(key));
+  }
+
+  putAll(pairs: Pair[]): Promise<void> {
+    const values = new Map<string, Json | undefined>(pairs.map(([key, value]) => [key, value ?? undefined]));
+    return this.write("batch", { value: pairs }, () => this.client.putAll(values));
+  }
+
+  async get(key: string): Promise<void> {
+    this.begin("read", { key });
+    let value: Json | undefined;
+    try {
+      value = await this.client.get(key);
+    } catch {
+      return this.complete("fail", "read", { key });
+    }
+    this.complete("ok", "read", { key, value: value ?? null });
+  }
+
+  /** Records every notification for `key` as an observed read of process `<id>-sub`. */
+  subscribe(key: string): void {
+    const process = `${this.id}-sub`;
+    this.unsubscribes.push(
+      this.client.subscribe(key, (value) => {
+        if (!this.crashed) this.recorder.emit(process, "ok", "notify", { key, value: value ?? null });
+      }),
+    );
+  }
+
+  unsubscribeAll(): void {
+    this.unsubscribes.splice(0).forEach((unsubscribe) => unsubscribe());
+  }
+
+  /** The client died: whatever is pending stays unknown, and nothing more is recorded. */
+  crash(): void {
+    this.crashed = true;
+  }
+
+  private async write(f: "write" | "delete" | "batch", fields: { key?: string; value?: Json }, run: () => Promise<void>): Promise<void> {
+    this.begin(f, fields);
+    try {
+      await run();
+    } catch {
+      return this.complete("fail", f, fields);
+    }
+    this.complete("ok", f, fields);
+  }
+
+  private begin(f: EventFunction, fields: { key?: string; value?: Json }): void {
+    if (this.crashed) throw new Error(`process ${this.id} has crashed`);
+    if (this.pending !== undefined) throw new Error(`process ${this.id} is busy with ${this.pending}`);
+    this.pending = f;
+    this.recorder.emit(this.id, "invoke", f, fields);
+  }
+
+  private complete(type: EventType, f: EventFunction, fields: { key?: string; value?: Json }): void {
+    if (this.crashed) return;
+    this.pending = undefined;
+    this.recorder.emit(this.id, type, f, fields);
+  }
+}
