@@ -4,7 +4,7 @@ import { entryKey } from "../protocol/log-keys.ts";
 import type { ManifestState } from "../protocol/manifest-state.ts";
 import { entryValidity } from "../protocol/validity.ts";
 import type { ManifestContext } from "./manifest-context.ts";
-import { backoffMs, sleep, withRetry, type RetryPolicy } from "./retry.ts";
+import { backoffMs, sleep, withRetry, WRITE_RETRY } from "./retry.ts";
 import { StorageError } from "./storage.ts";
 
 export interface CommitHooks {
@@ -16,7 +16,6 @@ export interface CommitHooks {
 
 type Outcome = "valid" | "not counted";
 
-const COMMIT_RETRY: RetryPolicy = { attempts: Infinity, baseDelayMs: 100, maxDelayMs: 5_000 };
 const DATE_PRECISION_MS = 1_000;
 
 /**
@@ -98,7 +97,7 @@ export class Committer {
       this.touchMarker(batch);
     } else {
       this.queue.rejected(batch);
-      await sleep(this.ctx.env, backoffMs(this.ctx.env, this.rejections++, COMMIT_RETRY));
+      await sleep(this.ctx.env, backoffMs(this.ctx.env, this.rejections++, WRITE_RETRY));
     }
   }
 
@@ -149,7 +148,7 @@ export class Committer {
     const listing = await withRetry(
       this.ctx.env,
       () => this.ctx.storage.listObjects({ bucket: this.ctx.manifest.bucket, prefix: key, maxKeys: 1 }),
-      COMMIT_RETRY,
+      WRITE_RETRY,
     );
     const found = listing.contents.find((object) => object.key === key);
     if (!found) return "not counted";
@@ -160,8 +159,9 @@ export class Committer {
 
   private touchMarker(batch: Batch): void {
     const key = entryKey(this.ctx.manifest.key, batch.entry.ts, batch.entry.session, batch.entry.seq);
-    this.ctx.storage
-      .putObject({ bucket: this.ctx.manifest.bucket, key: this.ctx.manifest.key, body: key, contentType: "text/plain" })
-      .catch((error: Error) => this.ctx.log("warn", `marker PUT failed: ${error.message}`));
+    const { bucket, key: marker } = this.ctx.manifest;
+    withRetry(this.ctx.env, () => this.ctx.storage.putObject({ bucket, key: marker, body: key, contentType: "text/plain" })).catch(
+      (error: Error) => this.ctx.log("warn", `marker PUT failed: ${error.message}`),
+    );
   }
 }

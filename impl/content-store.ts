@@ -4,7 +4,7 @@ import { jsonProblem, type Json } from "../protocol/json-value.ts";
 import type { Env } from "./env.ts";
 import type { Logger } from "./logger.ts";
 import type { Ref } from "./refs.ts";
-import { withRetry } from "./retry.ts";
+import { withRetry, WRITE_RETRY } from "./retry.ts";
 import type { Storage } from "./storage.ts";
 
 export type ContentLocation = { object: string; bucket: string; version?: string };
@@ -27,8 +27,10 @@ export class ContentStore {
 
   async upload(ref: Ref, body: string, value: Json): Promise<ContentLocation> {
     const objectKey = this.useVersioning ? ref.key : contentKey(ref.key, this.uniqueId());
-    const response = await withRetry(this.env, () =>
-      this.storage.putObject({ bucket: ref.bucket, key: objectKey, body, contentType: "application/json" }),
+    const response = await withRetry(
+      this.env,
+      () => this.storage.putObject({ bucket: ref.bucket, key: objectKey, body, contentType: "application/json" }),
+      WRITE_RETRY,
     );
     if (response.status !== 200) throw new Error(`content PUT of ${objectKey} answered ${response.status}`);
     if (this.useVersioning && !response.versionId) {

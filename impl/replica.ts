@@ -24,8 +24,8 @@ interface LocalWrite {
   value: Json | undefined;
 }
 
-/** Even with the marker, list every this many polls, in case a marker PUT was lost. */
-const FULL_LIST_EVERY_POLLS = 20;
+/** Even with the marker, list at least this often, in case a writer's marker PUT was lost. */
+const FULL_LIST_INTERVAL_MS = 10_000;
 
 /**
  * One client's copy of one manifest: the synced state, the optimistic overlay
@@ -43,7 +43,7 @@ export class ManifestReplica {
   private refreshing: Promise<void> | undefined;
   private synced = false;
   private readonly readyWaiters: Array<() => void> = [];
-  private polls = 0;
+  private listedAt = -Infinity;
   private pollTimer: unknown;
   private stopped = false;
   private committedSinceCheckpoint = false;
@@ -235,13 +235,14 @@ export class ManifestReplica {
   // ---- sync ----
 
   private async doRefresh(): Promise<void> {
-    this.polls++;
     let markerEtag: string | undefined;
     if (this.options.useMarker) {
       const marker = await this.sync.pollMarker();
-      if (!marker.changed && this.synced && this.polls % FULL_LIST_EVERY_POLLS !== 0) return;
+      const listDue = this.ctx.env.now() - this.listedAt >= FULL_LIST_INTERVAL_MS;
+      if (!marker.changed && this.synced && !listDue) return;
       markerEtag = marker.etag;
     }
+    this.listedAt = this.ctx.env.now();
     const log = await this.sync.fetchNew();
     await this.prefetch(log);
     this.apply(log);

@@ -9,6 +9,9 @@ export interface RetryPolicy {
 
 export const READ_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
 
+/** Writes give up only on errors that cannot succeed: a transient fault never fails a write. */
+export const WRITE_RETRY: RetryPolicy = { attempts: Infinity, baseDelayMs: 100, maxDelayMs: 5_000 };
+
 export function isRetryable(error: unknown): boolean {
   return error instanceof StorageError && error.retryable;
 }

@@ -81,6 +81,9 @@ const CATALOGUE: Entry[] = [
   entry("Divergence: final reads disagree", [[1, "w x 1"], [2, "w x 2"]], { convergence: false, lost: true }, ["Divergence"], [[1, "r x 1"], [2, "r x 2"]]),
   entry("LostWrite: final reads show a causally older write", [[1, "w x 1", "w x 2"], [2, "w y 1"]], { ...NOT_CAUSAL, ryw: false, convergence: true, lost: false }, ["WriteCORead", "ReadYourWrites", "LostWrite"], [[1, "r x 1"], [2, "r x 1"]]),
   entry("LostWrite: final null reads after an acknowledged write", [[1, "w x 1"], [2, "w y 1"]], { convergence: true, lost: false }, ["LostWrite"], [[2, "r x -"], [3, "r x -"]]),
+  entry("no lost write when an unacknowledged delete may have landed last", [[1, "w x 1", "d? x"], [2, "w x 2"]], { convergence: true, lost: true }, [], [[3, "r x -"]]),
+  entry("no lost write when an unacknowledged batch delete may have landed last", [[1, "w x 1", "b? x=- y=1"], [2, "w x 2"]], { convergence: true, lost: true }, [], [[3, "r x -"]]),
+  entry("a null read explained by an unacknowledged delete", [[1, "w x 1", "w y 1"], [2, "r y 1", "r x -"], [3, "d? x"]], {}, []),
   entry("no lost write when the final state shows a concurrent write", [[1, "w x 1"], [2, "w x 2"]], { convergence: true, lost: true }, [], [[1, "r x 2"], [3, "r x 2"]]),
 ];
 

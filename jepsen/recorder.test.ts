@@ -51,7 +51,7 @@ describe("HistoryRecorder", () => {
 
   it("records a rejected write as failed and refuses a second operation on a busy process", async () => {
     const { clock, recorder, a } = twoClients();
-    await clock.runUntilSettled(a.put("x", { __proto__: null, ["__proto__"]: 1 } as never));
+    await clock.runUntilSettled(a.put("x", JSON.parse('{"__proto__": 1}')));
     expect(recorder.events.map((e) => e.type)).toEqual(["invoke", "fail"]);
     const pending = a.put("x", a.uniqueValue());
     await expect(a.get("x")).rejects.toThrow(/busy with write/);

@@ -25,11 +25,19 @@ export class HistoryRecorder {
     return new RecordedProcess(this, id, client);
   }
 
-  /** Marks the system settled: everything invoked from now on is a final read. */
+  /**
+   * Marks the system settled: everything invoked from now on is a final read.
+   * A write still pending stays unknown (`info`): its outcome, if it ever
+   * comes, is not recorded.
+   */
   quiesce(): void {
     if (this.quiesced) throw new Error("the history is already quiesced");
     this.quiesced = true;
     this.emit("nemesis", "info", "quiesce", {});
+  }
+
+  get isQuiesced(): boolean {
+    return this.quiesced;
   }
 
   history(): History {
@@ -131,6 +139,10 @@ export class RecordedProcess {
 
   private complete(type: EventType, f: EventFunction, fields: { key?: string; value?: Json }): void {
     if (this.crashed) return;
+    if (f !== "read" && this.recorder.isQuiesced) {
+      this.crashed = true; // its outcome stays unknown, so in the history the process can do nothing more
+      return;
+    }
     this.pending = undefined;
     this.recorder.emit(this.id, type, f, fields);
   }

@@ -10,6 +10,7 @@ import type {
   PutResponse,
 } from "../protocol/storage-vocabulary.ts";
 import { etagOf, utf8ByteLength } from "./etag.ts";
+import { LaggingListing } from "./lagging-listing.ts";
 import { listPage } from "./listing.ts";
 import { invalidArgument } from "./s3-errors.ts";
 import { Utf8KeyIndex } from "./utf8-key-index.ts";
@@ -40,11 +41,14 @@ export class Bucket {
   /** Every key's versions, oldest first; a key with none is absent from both. */
   readonly #versions = new Map<string, StoredVersion[]>();
   readonly #keys = new Utf8KeyIndex();
+  /** The current version of each key as LIST shows it, behind by the profile's lag. */
+  readonly #listing: LaggingListing<StoredVersion>;
 
   constructor(versioned: boolean, profile: VendorProfile, versionIds: VersionIdMinter) {
     this.versioned = versioned;
     this.#profile = profile;
     this.#versionIds = versionIds;
+    this.#listing = new LaggingListing(profile.listingLagMs);
   }
 
   get({ key, versionId, ifNoneMatch }: GetRequest): GetResponse {
@@ -64,11 +68,53 @@ export class Bucket {
 
   put(request: PutRequest, now: number): PutResponse {
     if (this.#preconditionFails(request)) return { status: 412 };
-    const version = this.write(request.key, request.body, now);
+    const version = this.write(request.key, request.body, now, now);
     return { status: 200, etag: version.etag, ...this.#versionIdOf(version) };
   }
 
-  delete({ key, versionId }: DeleteRequest, now: number): DeleteResponse {
+  delete(request: DeleteRequest, now: number): DeleteResponse {
+    const response = this.#delete(request, now);
+    this.#changed(request.key, now);
+    return response;
+  }
+
+  list(request: ListRequest, now: number): Omit<ListResponse, "date"> {
+    this.#listing.catchUp(now);
+    const precisionMs = this.#profile.listLastModifiedPrecisionMs;
+    const page = listPage(this.#listing.keys, request, (key) => {
+      const version = this.#listing.get(key);
+      return version && listedObject(key, version, precisionMs);
+    });
+    return {
+      status: 200,
+      contents: page.items,
+      isTruncated: page.isTruncated,
+      ...(page.nextContinuationToken !== undefined && { nextContinuationToken: page.nextContinuationToken }),
+    };
+  }
+
+  /** Stores a new current version unconditionally, at `now`, with any LastModified. */
+  write(key: string, body: string, lastModified: number, now: number): StoredVersion {
+    const version = this.#append(key, { deleteMarker: false, body, lastModified });
+    this.#changed(key, now);
+    return version;
+  }
+
+  /** The latest version unless it is a delete marker. */
+  current(key: string): StoredVersion | undefined {
+    const latest = this.#versions.get(key)?.at(-1);
+    return latest?.deleteMarker ? undefined : latest;
+  }
+
+  /** Every listable key with the prefix, with exact LastModified. */
+  listAll(prefix: string): ListedObject[] {
+    return [...this.#keys.scan(prefix)].flatMap((key) => {
+      const version = this.current(key);
+      return version ? [listedObject(key, version, 1)] : [];
+    });
+  }
+
+  #delete({ key, versionId }: DeleteRequest, now: number): DeleteResponse {
     if (versionId !== undefined) {
       this.#removeVersion(key, versionId);
       return { status: 204, ...(this.versioned && { versionId }) };
@@ -81,37 +127,9 @@ export class Bucket {
     return { status: 204, versionId: marker.versionId };
   }
 
-  list(request: ListRequest): Omit<ListResponse, "date"> {
-    const page = listPage(this.#keys, request, (key) => this.#listed(key, this.#profile.listLastModifiedPrecisionMs));
-    return {
-      status: 200,
-      contents: page.items,
-      isTruncated: page.isTruncated,
-      ...(page.nextContinuationToken !== undefined && { nextContinuationToken: page.nextContinuationToken }),
-    };
-  }
-
-  /** Stores a new current version unconditionally. */
-  write(key: string, body: string, lastModified: number): StoredVersion {
-    return this.#append(key, { deleteMarker: false, body, lastModified });
-  }
-
-  /** The latest version unless it is a delete marker. */
-  current(key: string): StoredVersion | undefined {
-    const latest = this.#versions.get(key)?.at(-1);
-    return latest?.deleteMarker ? undefined : latest;
-  }
-
-  /** Every listable key with the prefix, with exact LastModified. */
-  listAll(prefix: string): ListedObject[] {
-    return [...this.#keys.scan(prefix)].flatMap((key) => this.#listed(key, 1) ?? []);
-  }
-
-  #listed(key: string, precisionMs: number): ListedObject | undefined {
-    const version = this.current(key);
-    if (version === undefined) return undefined;
-    const lastModified = truncateToPrecision(version.lastModified, precisionMs);
-    return { key, etag: version.etag, lastModified, size: version.size };
+  /** Tells the listing what `key` lists as since `at`. */
+  #changed(key: string, at: number): void {
+    this.#listing.record(key, this.current(key), at);
   }
 
   #preconditionFails({ key, ifNoneMatch, ifMatch }: PutRequest): boolean {
@@ -165,4 +183,9 @@ export class Bucket {
     this.#versions.delete(key);
     this.#keys.remove(key);
   }
+}
+
+function listedObject(key: string, version: StoredVersion, precisionMs: number): ListedObject {
+  const lastModified = truncateToPrecision(version.lastModified, precisionMs);
+  return { key, etag: version.etag, lastModified, size: version.size };
 }

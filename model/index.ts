@@ -16,6 +16,7 @@ export {
   b2,
   cephRgw16,
   gcs,
+  laggyListings,
   minio,
   r2,
   vendorProfiles,
@@ -25,3 +26,15 @@ export {
 } from "./vendor-profiles.ts";
 export { compareUtf8 } from "./utf8-key-index.ts";
 export { etagOf } from "./etag.ts";
+export {
+  DEFAULT_TIMEOUT_MS,
+  FaultyStorage,
+  type FaultCounts,
+  type FaultEvent,
+  type FaultKind,
+  type FaultRates,
+  type FaultyStorageOptions,
+} from "./faulty-storage.ts";
+export { faultRates, NO_FAULTS } from "./request-fate.ts";
+export { DEFAULT_EXTRA_DELAY, longTailDelay, uniformDelay, type DelayDistribution } from "./delay-distributions.ts";
+export { crashableEnv, type CrashableEnv } from "./crashable-env.ts";

@@ -90,7 +90,7 @@ export class S3Simulator implements Storage {
   }
 
   listObjects(request: ListRequest): Promise<ListResponse> {
-    return this.#exchange({ kind: "list", request }, (bucket) => bucket.list(request));
+    return this.#exchange({ kind: "list", request }, (bucket, now) => bucket.list(request, now));
   }
 
   stats(): SimulatorStats {
@@ -116,7 +116,7 @@ export class S3Simulator implements Storage {
   ): { etag: string; versionId?: string } {
     checkKey(key);
     const target = this.#bucket(bucket);
-    const { etag, versionId } = target.write(key, body, lastModified);
+    const { etag, versionId } = target.write(key, body, lastModified, this.clock.now());
     return target.versioned ? { etag, versionId } : { etag };
   }
 

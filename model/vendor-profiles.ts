@@ -24,6 +24,8 @@ export interface VendorProfile {
   getLastModifiedPrecisionMs: number;
   /** Granularity of LastModified in LIST responses. */
   listLastModifiedPrecisionMs: number;
+  /** How long a write or delete takes to show in LIST (0: list-after-write consistent). */
+  listingLagMs: number;
 }
 
 const HTTP_DATE_MS = 1_000;
@@ -38,6 +40,7 @@ export const aws: VendorProfile = {
   getLastModifiedPrecisionMs: HTTP_DATE_MS,
   // ASSUMPTION: LIST's ISO 8601 LastModified carries real milliseconds.
   listLastModifiedPrecisionMs: 1,
+  listingLagMs: 0,
 };
 
 // ASSUMPTION: MinIO behaves as AWS on everything modelled here.
@@ -70,6 +73,12 @@ export const cephRgw16: VendorProfile = {
 };
 
 export const vendorProfiles: readonly VendorProfile[] = [aws, minio, r2, b2, gcs, cephRgw16];
+
+/** `base` with listings that show each write and delete only `lagMs` after it. */
+export function laggyListings(lagMs: number, base: VendorProfile = aws): VendorProfile {
+  if (!(Number.isFinite(lagMs) && lagMs >= 0)) throw new RangeError(`lagMs must be finite and >= 0, got ${lagMs}`);
+  return { ...base, name: `${base.name}-listing-lag-${lagMs}ms`, listingLagMs: lagMs };
+}
 
 /** A timestamp as a store with the given granularity reports it. */
 export function truncateToPrecision(ms: number, precisionMs: number): number {

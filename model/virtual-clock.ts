@@ -53,6 +53,11 @@ export class VirtualClock {
     return this.#timers.size;
   }
 
+  /** When the next timer is due; undefined when none is scheduled. */
+  nextTimerAt(): number | undefined {
+    return this.#timers.peek()?.at;
+  }
+
   /** Runs `fn` once `delayMs` (rounded up to whole ms, at least 0) has passed. */
   schedule(fn: () => void, delayMs: number): ClockTimer {
     if (!Number.isFinite(delayMs)) {

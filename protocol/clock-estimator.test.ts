@@ -33,4 +33,12 @@ describe("clock estimator", () => {
     estimator.observe(100, 110, 90_000);
     expect(estimator.interval()).toEqual({ lo: 90_000 - 110, hi: 91_000 - 100 });
   });
+
+  it("keeps the recent narrow samples a slow response agrees with, dropping only the oldest", () => {
+    const estimator = new ClockEstimator();
+    estimator.observe(0, 0, 0);
+    estimator.observe(10_000, 10_000, 10_900);
+    estimator.observe(20_000, 117_500, 119_000);
+    expect(estimator.interval()).toEqual({ lo: 1_500, hi: 1_900 });
+  });
 });

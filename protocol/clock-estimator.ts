@@ -7,7 +7,8 @@
  * at some local moment in [send, recv], so offset = store - local lies in
  * [d - recv, d + precision - send]. The estimate intersects the intervals of
  * recent samples and takes the middle; when they stop overlapping (a clock
- * stepped or drifted), only the newest sample is kept.
+ * stepped or drifted), the oldest are dropped until the rest overlap, so a
+ * slow response's wide interval never replaces narrower ones it agrees with.
  */
 export interface OffsetInterval {
   lo: number;
@@ -27,7 +28,7 @@ export class ClockEstimator {
     const sample = { lo: dateMs - recvLocalMs, hi: dateMs + precisionMs - sendLocalMs };
     this.samples.push(sample);
     if (this.samples.length > this.maxSamples) this.samples.shift();
-    if (!intersect(this.samples)) this.samples = [sample];
+    while (!intersect(this.samples)) this.samples.shift();
   }
 
   /** The interval the true offset lies in, if any Date was seen. */

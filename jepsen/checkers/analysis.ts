@@ -6,7 +6,9 @@ export interface SourcedRead extends KeyValue {
 }
 
 /**
- * An operation that took effect: ok operations, plus info writes that some read observed.
+ * An operation that may have taken effect: ok operations, plus info writes that
+ * some read observed or that delete a key (a null read cannot name the delete
+ * it saw, so any unacknowledged delete may explain one).
  * Ids are positions in `Analysis.ops`; `index` is the history index of its invocation.
  */
 export interface Op {
@@ -60,9 +62,9 @@ export class Analysis {
     const chainOf = new Map<string, number>();
     /** Op id of each operation (by position in the history), -1 when it took no effect. */
     const opOf = new Int32Array(operations.length).fill(-1);
-    // Ok operations took effect; of the info ones, only writes that some read observed certainly did.
     operations.forEach((operation, i) => {
-      if (operation.status === "ok" || (operation.status === "info" && observed[i])) opOf[i] = this.addOp(operation, chainOf).id;
+      const mayHaveTakenEffect = observed[i] || operation.writes.some((write) => write.value === null);
+      if (operation.status === "ok" || (operation.status === "info" && mayHaveTakenEffect)) opOf[i] = this.addOp(operation, chainOf).id;
     });
     operations.forEach((operation, i) => {
       if (opOf[i]! >= 0) this.resolveReads(this.ops[opOf[i]!]!, operation.reads, writers, opOf);
