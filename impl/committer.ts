@@ -4,7 +4,7 @@ import { entryKey } from "../protocol/log-keys.ts";
 import type { ManifestState } from "../protocol/manifest-state.ts";
 import { entryValidity } from "../protocol/validity.ts";
 import type { ManifestContext } from "./manifest-context.ts";
-import { backoffMs, sleep, withRetry, WRITE_RETRY } from "./retry.ts";
+import { backoffMs, sleep, withRetry, PERSISTENT_RETRY } from "./retry.ts";
 import { StorageError } from "./storage.ts";
 
 export interface CommitHooks {
@@ -97,7 +97,7 @@ export class Committer {
       this.touchMarker(batch);
     } else {
       this.queue.rejected(batch);
-      await sleep(this.ctx.env, backoffMs(this.ctx.env, this.rejections++, WRITE_RETRY));
+      await sleep(this.ctx.env, backoffMs(this.ctx.env, this.rejections++, PERSISTENT_RETRY));
     }
   }
 
@@ -148,7 +148,7 @@ export class Committer {
     const listing = await withRetry(
       this.ctx.env,
       () => this.ctx.storage.listObjects({ bucket: this.ctx.manifest.bucket, prefix: key, maxKeys: 1 }),
-      WRITE_RETRY,
+      PERSISTENT_RETRY,
     );
     const found = listing.contents.find((object) => object.key === key);
     if (!found) return "not counted";

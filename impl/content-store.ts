@@ -4,7 +4,7 @@ import { jsonProblem, type Json } from "../protocol/json-value.ts";
 import type { Env } from "./env.ts";
 import type { Logger } from "./logger.ts";
 import type { Ref } from "./refs.ts";
-import { withRetry, WRITE_RETRY } from "./retry.ts";
+import { withRetry, PERSISTENT_RETRY } from "./retry.ts";
 import type { Storage } from "./storage.ts";
 
 export type ContentLocation = { object: string; bucket: string; version?: string };
@@ -30,7 +30,7 @@ export class ContentStore {
     const response = await withRetry(
       this.env,
       () => this.storage.putObject({ bucket: ref.bucket, key: objectKey, body, contentType: "application/json" }),
-      WRITE_RETRY,
+      PERSISTENT_RETRY,
     );
     if (response.status !== 200) throw new Error(`content PUT of ${objectKey} answered ${response.status}`);
     if (this.useVersioning && !response.versionId) {

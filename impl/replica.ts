@@ -10,7 +10,7 @@ import { LogCleaner } from "./log-cleaner.ts";
 import type { ManifestContext } from "./manifest-context.ts";
 import { ManifestSync, type NewLog } from "./manifest-sync.ts";
 import { Notifier, type Handler, type Watcher } from "./notifier.ts";
-import { sleep } from "./retry.ts";
+import { sleep, withRetry, PERSISTENT_RETRY } from "./retry.ts";
 
 export interface ReplicaOptions {
   pollFrequencyMs: number;
@@ -24,8 +24,10 @@ interface LocalWrite {
   value: Json | undefined;
 }
 
+const FETCH_FAILED = Symbol("fetch failed");
+
 /** Even with the marker, list at least this often, in case a writer's marker PUT was lost. */
-const FULL_LIST_INTERVAL_MS = 10_000;
+export const FULL_LIST_INTERVAL_MS = 10_000;
 
 /**
  * One client's copy of one manifest: the synced state, the optimistic overlay
@@ -189,7 +191,8 @@ export class ManifestReplica {
   }
 
   private async deliverCurrent(key: string, only: symbol): Promise<void> {
-    const fetched = await this.valueOf(key);
+    const fetched = await this.valueForSubscribers(key);
+    if (fetched === FETCH_FAILED) return;
     const current = this.currentIfCached(key);
     this.notifier.deliver(key, current ? current.value : fetched, only);
   }
@@ -228,8 +231,18 @@ export class ManifestReplica {
 
   private async deliverWhenFetched(key: string): Promise<void> {
     const pointer = this.state.pointer(key);
-    await this.valueOf(key);
+    if ((await this.valueForSubscribers(key)) === FETCH_FAILED) return;
     if (this.state.pointer(key) === pointer) this.publish([key]);
+  }
+
+  /** Subscribers must not miss a value to a passing fault: fetching retries until it cannot succeed. */
+  private async valueForSubscribers(key: string): Promise<Json | undefined | typeof FETCH_FAILED> {
+    try {
+      return await withRetry(this.ctx.env, () => this.valueOf(key), PERSISTENT_RETRY);
+    } catch (error) {
+      this.ctx.log("error", `cannot fetch ${JSON.stringify(key)} for its subscribers: ${(error as Error).message}`);
+      return FETCH_FAILED;
+    }
   }
 
   // ---- sync ----

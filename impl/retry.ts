@@ -9,8 +9,8 @@ export interface RetryPolicy {
 
 export const READ_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
 
-/** Writes give up only on errors that cannot succeed: a transient fault never fails a write. */
-export const WRITE_RETRY: RetryPolicy = { attempts: Infinity, baseDelayMs: 100, maxDelayMs: 5_000 };
+/** For writes, and fetches subscribers depend on: a transient fault never makes them give up. */
+export const PERSISTENT_RETRY: RetryPolicy = { attempts: Infinity, baseDelayMs: 100, maxDelayMs: 5_000 };
 
 export function isRetryable(error: unknown): boolean {
   return error instanceof StorageError && error.retryable;

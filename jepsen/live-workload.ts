@@ -6,6 +6,7 @@
  */
 import type { Env } from "../impl/env.ts";
 import type { MPS3 } from "../impl/mps3.ts";
+import { FULL_LIST_INTERVAL_MS } from "../impl/replica.ts";
 import { sleep } from "../impl/retry.ts";
 import { lagMs, type TimingBounds } from "../protocol/bounds.ts";
 import { check, type CheckResult } from "./check.ts";
@@ -42,7 +43,7 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<Liv
   await Promise.all(processes.map((process) => runProcess(process, keys, env, () => env.now() < stopAt)));
   options.heal();
   for (const process of processes) process.unsubscribeAll();
-  await sleep(env, lagMs(options.bounds) + 4 * options.pollFrequencyMs);
+  await sleep(env, lagMs(options.bounds) + FULL_LIST_INTERVAL_MS + 4 * options.pollFrequencyMs);
   recorder.quiesce();
   for (const process of processes) for (const key of keys) await process.get(key);
   const history = recorder.history();

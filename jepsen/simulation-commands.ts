@@ -5,7 +5,9 @@
  * choosing the order of every storage answer and clock step.
  */
 import fc from "fast-check";
+import { DEFAULT_BOUNDS, type TimingBounds } from "../protocol/bounds.ts";
 import type { Mutations } from "../protocol/mutations.ts";
+import type { VendorProfile } from "../model/vendor-profiles.ts";
 import { CLAIMED_MODELS, Simulation, type SimulationConfig, type SimulationResult } from "./simulation.ts";
 import { renderResult } from "./render.ts";
 
@@ -43,7 +45,14 @@ export interface WorldShape {
   /** Largest per-client clock skew, ms (either way). */
   maxSkewMs?: number;
   faults?: boolean;
+  profile?: VendorProfile;
+  adaptiveClock?: boolean;
+  processesPerClient?: [min: number, max: number];
+  keys?: [min: number, max: number];
 }
+
+/** The default bounds, and tight ones that ordinary delays and faults can exceed. */
+const BOUNDS: TimingBounds[] = [DEFAULT_BOUNDS, { staleMs: 3_000, marginMs: 1_000 }];
 
 const LATENCIES: Array<[number, number]> = [
   [0, 0],
@@ -61,11 +70,14 @@ export function simulationConfig(shape: WorldShape = {}, mutations?: Mutations):
       fc.record({ skewMs: fc.integer({ min: -skew, max: skew }), driftPpm: fc.integer({ min: -300, max: 300 }) }),
       { minLength: 1, maxLength: shape.maxClients ?? 4 },
     ),
-    processesPerClient: fc.integer({ min: 1, max: 2 }),
-    keys: fc.integer({ min: 1, max: 4 }),
+    processesPerClient: fc.integer({ min: shape.processesPerClient?.[0] ?? 1, max: shape.processesPerClient?.[1] ?? 2 }),
+    keys: fc.integer({ min: shape.keys?.[0] ?? 1, max: shape.keys?.[1] ?? 4 }),
     faults: fc.record({ delay: rate, lostResponse: rate, lostRequest: rate, refused: rate, internalError: rate, slowDown: rate }),
     latencyMs: fc.constantFrom(...(shape.latencies ?? LATENCIES)),
     versioning: fc.boolean(),
+    bounds: fc.constantFrom(...BOUNDS),
+    ...(shape.profile ? { profile: fc.constant(shape.profile) } : {}),
+    ...(shape.adaptiveClock === false ? { adaptiveClock: fc.constant(false) } : {}),
     ...(mutations ? { mutations: fc.constant(mutations) } : {}),
   });
 }

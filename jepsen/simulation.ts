@@ -8,7 +8,8 @@
 import type { Scheduler } from "fast-check";
 import { MPS3 } from "../impl/mps3.ts";
 import type { LogLevel } from "../impl/logger.ts";
-import { DEFAULT_BOUNDS, lagMs } from "../protocol/bounds.ts";
+import { FULL_LIST_INTERVAL_MS } from "../impl/replica.ts";
+import { DEFAULT_BOUNDS, lagMs, type TimingBounds } from "../protocol/bounds.ts";
 import { NO_MUTATIONS, type Mutations } from "../protocol/mutations.ts";
 import { crashableEnv } from "../model/crashable-env.ts";
 import { FaultyStorage, type FaultCounts, type FaultRates } from "../model/faulty-storage.ts";
@@ -42,6 +43,9 @@ export interface SimulationConfig {
   /** Values above this many bytes go to content objects; some writes are padded past it. */
   inlineThresholdBytes?: number;
   mutations?: Mutations;
+  bounds?: TimingBounds;
+  /** Correct client clocks from Date headers (default true). */
+  adaptiveClock?: boolean;
 }
 
 export interface SimulationResult {
@@ -171,7 +175,8 @@ export class Simulation {
     const allIdle = () => this.clients.every((c) => c.crashed || c.processes.every((p) => !p.busy));
     const start = this.clock.now();
     await this.driver.run(10 * BUSY_WAIT_MS, allIdle);
-    await this.driver.run(lagMs(DEFAULT_BOUNDS) + 4 * POLL_MS);
+    // Long enough for every valid entry to settle and every replica to list once, marker or not.
+    await this.driver.run(lagMs(this.config.bounds ?? DEFAULT_BOUNDS) + FULL_LIST_INTERVAL_MS + 4 * POLL_MS);
     this.recorder.quiesce();
     const stuck: string[] = [];
     for (const c of this.clients) {
@@ -216,6 +221,8 @@ export class Simulation {
       pollFrequency: POLL_MS,
       inlineThresholdBytes: this.config.inlineThresholdBytes ?? 32,
       mutations: this.config.mutations ?? NO_MUTATIONS,
+      bounds: this.config.bounds ?? DEFAULT_BOUNDS,
+      adaptiveClock: this.config.adaptiveClock ?? true,
       label: `c${index}`,
       log: (level: LogLevel, message: string) => {
         if (level === "warn" || level === "error") this.warnings.push(`${this.clock.now()} c${index}: ${message}`);

@@ -151,8 +151,9 @@ export class S3Simulator implements Storage {
   }
 
   /**
-   * The fate of a request on the wire. Faults (lost requests or responses,
-   * error answers, reordering, partitions) belong here.
+   * How long a request travels each way. Faults (lost requests or responses,
+   * error answers, partitions) are injected per client by a FaultyStorage
+   * wrapped around the simulator.
    */
   #deliver(sent: SimRequest): Delivery {
     return this.#latency(sent, this.#latencyRandom);
