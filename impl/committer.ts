@@ -30,6 +30,9 @@ export class Committer {
   private pumping: Promise<void> | undefined;
   /** Set when the queue changed during a drain, which must then look again. */
   private changed = false;
+  /** Wakes a drain waiting on its commits when the queue changes. */
+  private wake: (() => void) | undefined;
+  private readonly markerWrites = new Set<Promise<void>>();
   private rejections = 0;
 
   constructor(
@@ -56,13 +59,14 @@ export class Committer {
     this.pump();
   }
 
-  /** Resolves once nothing is queued or in flight. */
+  /** Resolves once nothing is queued or in flight, markers included. */
   async idle(): Promise<void> {
-    while (this.pumping) await this.pumping;
+    while (this.pumping || this.markerWrites.size > 0) await Promise.all([this.pumping, ...this.markerWrites]);
   }
 
   private pump(): void {
     this.changed = true;
+    this.wake?.();
     if (this.pumping) return;
     this.changed = false;
     this.pumping = this.drain().finally(() => {
@@ -80,7 +84,8 @@ export class Committer {
         running.add(settled);
       }
       if (running.size === 0) return;
-      await Promise.race(running);
+      await Promise.race([...running, new Promise<void>((resolve) => (this.wake = resolve))]);
+      this.wake = undefined;
     }
   }
 
@@ -160,8 +165,14 @@ export class Committer {
   private touchMarker(batch: Batch): void {
     const key = entryKey(this.ctx.manifest.key, batch.entry.ts, batch.entry.session, batch.entry.seq);
     const { bucket, key: marker } = this.ctx.manifest;
-    withRetry(this.ctx.env, () => this.ctx.storage.putObject({ bucket, key: marker, body: key, contentType: "text/plain" })).catch(
-      (error: Error) => this.ctx.log("warn", `marker PUT failed: ${error.message}`),
-    );
+    const written: Promise<void> = withRetry(this.ctx.env, () =>
+      this.ctx.storage.putObject({ bucket, key: marker, body: key, contentType: "text/plain" }),
+    )
+      .then(
+        () => undefined,
+        (error: Error) => this.ctx.log("warn", `marker PUT failed: ${error.message}`),
+      )
+      .finally(() => this.markerWrites.delete(written));
+    this.markerWrites.add(written);
   }
 }
