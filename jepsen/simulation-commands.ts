@@ -49,10 +49,15 @@ export interface WorldShape {
   adaptiveClock?: boolean;
   processesPerClient?: [min: number, max: number];
   keys?: [min: number, max: number];
+  /** Per-request rates each fault is drawn from (default: mostly none, sometimes 2% or 10%). */
+  faultRates?: number[];
+  bounds?: TimingBounds[];
+  slowRequestsMs?: [min: number, max: number];
 }
 
-/** The default bounds, and tight ones that ordinary delays and faults can exceed. */
-const BOUNDS: TimingBounds[] = [DEFAULT_BOUNDS, { staleMs: 3_000, marginMs: 1_000 }];
+/** Tight bounds, which ordinary delays and faults exceed now and then. */
+export const TIGHT_BOUNDS: TimingBounds = { staleMs: 3_000, marginMs: 1_000 };
+const BOUNDS: TimingBounds[] = [DEFAULT_BOUNDS, TIGHT_BOUNDS];
 
 const LATENCIES: Array<[number, number]> = [
   [0, 0],
@@ -62,7 +67,7 @@ const LATENCIES: Array<[number, number]> = [
 ];
 
 export function simulationConfig(shape: WorldShape = {}, mutations?: Mutations): fc.Arbitrary<SimulationConfig> {
-  const rate = shape.faults === false ? fc.constant(0) : fc.constantFrom(0, 0, 0.02, 0.1);
+  const rate = shape.faults === false ? fc.constant(0) : fc.constantFrom(...(shape.faultRates ?? [0, 0, 0.02, 0.1]));
   const skew = shape.maxSkewMs ?? 2_000;
   return fc.record({
     seed: fc.integer({ min: 0, max: 0x7fffffff }),
@@ -75,8 +80,9 @@ export function simulationConfig(shape: WorldShape = {}, mutations?: Mutations):
     faults: fc.record({ delay: rate, lostResponse: rate, lostRequest: rate, refused: rate, internalError: rate, slowDown: rate }),
     latencyMs: fc.constantFrom(...(shape.latencies ?? LATENCIES)),
     versioning: fc.boolean(),
-    bounds: fc.constantFrom(...BOUNDS),
+    bounds: fc.constantFrom(...(shape.bounds ?? BOUNDS)),
     ...(shape.profile ? { profile: fc.constant(shape.profile) } : {}),
+    ...(shape.slowRequestsMs ? { slowRequestsMs: fc.constant(shape.slowRequestsMs) } : {}),
     ...(shape.adaptiveClock === false ? { adaptiveClock: fc.constant(false) } : {}),
     ...(mutations ? { mutations: fc.constant(mutations) } : {}),
   });
@@ -126,9 +132,13 @@ export async function simulate(
   return sim.finish();
 }
 
+export function keepsClaims(result: SimulationResult): boolean {
+  return result.check.valid === true && result.mismatches.length === 0 && result.stuck.length === 0;
+}
+
 /** Throws, with the anomalies' witnesses, unless the result keeps every claim. */
 export function assertCorrect(result: SimulationResult): void {
-  if (result.check.valid === true && result.mismatches.length === 0 && result.stuck.length === 0) return;
+  if (keepsClaims(result)) return;
   const verdicts = CLAIMED_MODELS.map((model) => `${model}=${result.check.models[model]}`).join(" ");
   throw new Error(
     [

@@ -12,6 +12,7 @@ import { FULL_LIST_INTERVAL_MS } from "../impl/replica.ts";
 import { DEFAULT_BOUNDS, lagMs, type TimingBounds } from "../protocol/bounds.ts";
 import { NO_MUTATIONS, type Mutations } from "../protocol/mutations.ts";
 import { crashableEnv } from "../model/crashable-env.ts";
+import { uniformDelay } from "../model/delay-distributions.ts";
 import { FaultyStorage, type FaultCounts, type FaultRates } from "../model/faulty-storage.ts";
 import { S3Simulator } from "../model/s3-simulator.ts";
 import type { VendorProfile } from "../model/vendor-profiles.ts";
@@ -36,6 +37,8 @@ export interface SimulationConfig {
   processesPerClient: number;
   keys: number;
   faults: Partial<FaultRates>;
+  /** Extra latency of the requests the `delay` fault strikes, uniform in [min, max] ms (default: a long tail). */
+  slowRequestsMs?: [min: number, max: number];
   /** Request latency each way, uniform in [min, max] ms. */
   latencyMs: [min: number, max: number];
   profile?: VendorProfile;
@@ -66,7 +69,7 @@ export const CLAIMED_MODELS: readonly ModelName[] = ["cc", "ccv", "ryw", "mr", "
 
 const BUCKET = "sim";
 const POLL_MS = 250;
-const BUSY_WAIT_MS = 60_000;
+const BUSY_WAIT_MS = 120_000;
 const PAD_BYTES = 64;
 
 interface SimClient {
@@ -212,6 +215,7 @@ export class Simulation {
       env,
       random: this.clock.random.fork(`nemesis-${index}-${restarts}`),
       rates: this.config.faults,
+      ...(this.config.slowRequestsMs ? { delay: uniformDelay(...this.config.slowRequestsMs) } : {}),
     });
     const mps3 = new MPS3({
       defaultBucket: BUCKET,

@@ -2,7 +2,7 @@
  * Runs as many simulation schedules as asked (default 10,000), each a random
  * world with faults, checked by the history checker and the reference model.
  * Stops at the first failure and prints its seed, fast-check path and history
- * file, from which `--seed S --path P` replays it exactly.
+ * file; `--seed=S --path=P` replays exactly that schedule.
  *
  *   npx tsx scripts/soak.ts [--runs 10000] [--seed S] [--path P] [--mutant NAME]
  */
@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { SingleBar, Presets } from "cli-progress";
 import fc from "fast-check";
 import { mutant, MUTANT_NAMES, type MutantName } from "../protocol/mutations.ts";
-import { correctnessProperty } from "../jepsen/simulation-commands.ts";
+import { correctnessProperty, keepsClaims } from "../jepsen/simulation-commands.ts";
 import type { SimulationResult } from "../jepsen/simulation.ts";
 
 const { values } = parseArgs({
@@ -24,18 +24,18 @@ const { values } = parseArgs({
   },
 });
 
-const runs = Number(values.runs);
+const runs = values.path === undefined ? Number(values.runs) : 1;
 if (!Number.isSafeInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${values.runs}`);
 if (values.mutant !== undefined && !MUTANT_NAMES.includes(values.mutant as MutantName)) {
   throw new Error(`unknown mutant ${values.mutant} (known: ${MUTANT_NAMES.join(", ")})`);
 }
 
 const totals = { schedules: 0, operations: 0, acknowledgedWrites: 0, virtualMs: 0, faults: {} as Record<string, number> };
-let last: SimulationResult | undefined;
+let failing: SimulationResult | undefined;
 const bar = new SingleBar({ format: "soak [{bar}] {value}/{total} schedules | {eta_formatted} left | {ops} ops" }, Presets.shades_classic);
 
 const record = (result: SimulationResult) => {
-  last = result;
+  if (!keepsClaims(result)) failing ??= result;
   totals.schedules++;
   totals.operations += result.history.operations.length;
   totals.acknowledgedWrites += result.history.operations.filter((op) => op.writes.length > 0 && op.status === "ok").length;
@@ -49,7 +49,7 @@ const started = performance.now();
 bar.start(runs, 0, { ops: 0 });
 const outcome = await fc.check(property, {
   numRuns: runs,
-  endOnFailure: values.path === undefined,
+  endOnFailure: true,
   ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
   ...(values.path !== undefined ? { path: values.path } : {}),
 });
@@ -64,9 +64,10 @@ console.log(`wall time            ${seconds.toFixed(1)} s`);
 if (!outcome.failed) {
   console.log("result               0 anomalies, 0 reference-model mismatches");
 } else {
-  if (last) writeFileSync(values.history, last.jsonl);
+  if (failing) writeFileSync(values.history, failing.jsonl);
   console.log(`result               FAILED after ${outcome.numRuns} schedules`);
-  console.log(`replay               npx tsx scripts/soak.ts --runs 1 --seed ${outcome.seed} --path ${outcome.counterexamplePath}`);
+  const mutantFlag = values.mutant === undefined ? "" : ` --mutant ${values.mutant}`;
+  console.log(`replay               npx tsx scripts/soak.ts --seed=${outcome.seed} --path=${outcome.counterexamplePath}${mutantFlag}`);
   console.log(`history              ${values.history} (check it: npx tsx jepsen/cli.ts check ${values.history})`);
   console.log(String(outcome.errorInstance).split("\n").slice(0, 40).join("\n"));
   process.exitCode = 1;

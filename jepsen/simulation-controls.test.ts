@@ -1,0 +1,82 @@
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { laggyListings } from "../model/vendor-profiles.ts";
+import { DEFAULT_BOUNDS } from "../protocol/bounds.ts";
+import { mutant, MUTANT_NAMES, type MutantName, type Mutations } from "../protocol/mutations.ts";
+import { correctnessProperty, TIGHT_BOUNDS, type WorldShape } from "./simulation-commands.ts";
+import type { SimulationResult } from "./simulation.ts";
+
+/**
+ * Checker power: worlds that break an assumption, and protocol mutants, must
+ * be caught. Seeds are fixed so the schedules needed are reproducible.
+ */
+const SEED = 42;
+
+interface Hunt {
+  caught: boolean;
+  schedules: number;
+  /** Anomaly types (and reference-model mismatches) of the catching schedule. */
+  found: string[];
+}
+
+async function hunt(shape: WorldShape, maxSchedules: number, mutations?: Mutations): Promise<Hunt> {
+  let last: SimulationResult | undefined;
+  const outcome = await fc.check(correctnessProperty(shape, mutations, (result) => (last = result)), {
+    seed: SEED,
+    numRuns: maxSchedules,
+    endOnFailure: true,
+  });
+  if (!outcome.failed || last === undefined) return { caught: false, schedules: outcome.numRuns, found: [] };
+  const found = Object.keys(last.check.stats.anomalyCounts);
+  if (last.mismatches.length > 0) found.push("ReferenceMismatch");
+  if (last.stuck.length > 0) found.push("Stuck");
+  return { caught: true, schedules: outcome.numRuns, found };
+}
+
+/** Where each mutant's fault shows: each rule matters only in some worlds. */
+const MUTANT_WORLDS: Record<MutantName, WorldShape> = {
+  noLamportBump: {},
+  twoPutsInFlight: { maxClients: 2, processesPerClient: [2, 2], keys: [1, 1], faultRates: [0.1, 0.2], crashes: false },
+  shortReplayWindow: {},
+  noStaleCheck: { bounds: [TIGHT_BOUNDS], slowRequestsMs: [1_000, 8_000], faultRates: [0.1, 0.2] },
+  dropOptimisticOnFailure: {},
+};
+
+const table: string[] = [];
+
+describe("protocol mutants are caught", () => {
+  afterAll(() => {
+    const caught = table.filter((row) => row.includes("caught after")).length;
+    console.log(`mutant catch rate ${caught}/${MUTANT_NAMES.length}\n${table.join("\n")}`);
+  });
+
+  it.each(MUTANT_NAMES)("%s", async (name) => {
+    const result = await hunt(MUTANT_WORLDS[name], 5_000, mutant(name));
+    table.push(`  ${name.padEnd(24)} ${result.caught ? `caught after ${result.schedules} schedules: ${result.found.join(", ")}` : `NOT caught in ${result.schedules}`}`);
+    expect(result.caught).toBe(true);
+  }, 300_000);
+
+  it("while the unmutated protocol passes the same worlds", async () => {
+    for (const shape of new Set(Object.values(MUTANT_WORLDS))) expect((await hunt(shape, 300)).caught).toBe(false);
+  }, 300_000);
+});
+
+describe("broken assumptions are reported (docs/simulation.md, measured limits)", () => {
+  it("listings lagging 15 s behind writes (beyond stale + margin) break convergence", async () => {
+    const result = await hunt({ profile: laggyListings(15_000), bounds: [DEFAULT_BOUNDS], faults: false, crashes: false }, 500);
+    console.log(`listing lag 15 s: caught after ${result.schedules} schedules: ${result.found.join(", ")}`);
+    expect(result.caught).toBe(true);
+    expect(result.found.filter((type) => type === "Divergence" || type === "LostWrite")).not.toEqual([]);
+  }, 300_000);
+
+  it("listings lagging 1.5 s (within the margin) break nothing", async () => {
+    expect((await hunt({ profile: laggyListings(1_500), bounds: [DEFAULT_BOUNDS] }, 300)).caught).toBe(false);
+  }, 300_000);
+
+  it("clocks 30 s off with Date correction off: writes are never acknowledged and replicas diverge, but nothing acknowledged is lost", async () => {
+    const result = await hunt({ maxSkewMs: 30_000, adaptiveClock: false, faults: false, crashes: false, bounds: [DEFAULT_BOUNDS] }, 500);
+    console.log(`skew beyond the bound: caught after ${result.schedules} schedules: ${result.found.join(", ")}`);
+    expect(result.caught).toBe(true);
+    expect(result.found).toEqual(["Divergence"]);
+  }, 300_000);
+});
