@@ -34,7 +34,7 @@ describe.skipIf(rgw === undefined)("recorded history against Ceph RGW, with inje
           new FaultyStorage(s3, {
             env: realEnv,
             random: random.fork(`client-${i}`),
-            rates: { lostResponse: 0.02, lostRequest: 0.02, refused: 0.02, internalError: 0.02, slowDown: 0.03 },
+            rates: { delay: 0.05, lostResponse: 0.02, lostRequest: 0.02, refused: 0.02, internalError: 0.02, slowDown: 0.03 },
           }),
       );
       const clients = faulty.map(
