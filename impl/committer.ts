@@ -5,7 +5,7 @@ import type { ManifestState } from "../protocol/manifest-state.ts";
 import { entryValidity } from "../protocol/validity.ts";
 import type { ManifestContext } from "./manifest-context.ts";
 import { backoffMs, sleep, withRetry, PERSISTENT_RETRY } from "./retry.ts";
-import { StorageError } from "./storage.ts";
+import { StorageError, type PutResponse } from "./storage.ts";
 
 export interface CommitHooks {
   acked(batch: Batch): void;
@@ -110,26 +110,33 @@ export class Committer {
   private async commit(batch: Batch): Promise<Outcome | undefined> {
     const { entry } = batch;
     const key = entryKey(this.ctx.manifest.key, entry.ts, entry.session, entry.seq);
+    let response: PutResponse;
     try {
-      const response = await this.ctx.storage.putObject({
+      response = await this.ctx.storage.putObject({
         bucket: this.ctx.manifest.bucket,
         key,
         body: encodeEntry(entry),
         contentType: "application/json",
       });
-      if (response.status !== 200) throw new Error(`log PUT answered ${response.status}`);
-      if (this.surelyValid(entry.ts, response.date)) return "valid";
-      return await this.lookUp(key, entry.ts);
     } catch (error) {
-      if (error instanceof StorageError && !error.retryable && !error.ambiguous) {
+      if (error instanceof StorageError && !error.ambiguous && !error.retryable) {
         this.queue.abandoned(batch);
         this.hooks.failed(batch.writeIds, error);
         return undefined;
       }
       this.hooks.attemptFailed(batch.writeIds);
+      if (error instanceof StorageError && !error.ambiguous) {
+        this.ctx.log("warn", `log PUT ${key} was refused (${error.message}); committing again`);
+        return "not counted";
+      }
       this.ctx.log("warn", `log PUT ${key} failed (${(error as Error).message}); resolving its outcome`);
-      return await this.resolveAmbiguous(key, entry.ts);
+      return this.resolveAmbiguous(key, entry.ts);
     }
+    if (response.status !== 200) {
+      this.ctx.log("warn", `log PUT ${key} answered ${response.status}; resolving its outcome`);
+      return this.resolveAmbiguous(key, entry.ts);
+    }
+    return this.surelyValid(entry.ts, response.date) ? "valid" : this.lookUp(key, entry.ts);
   }
 
   /**
