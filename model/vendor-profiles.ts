@@ -57,13 +57,20 @@ export const r2: VendorProfile = {
 export const b2: VendorProfile = {
   ...aws,
   name: "b2",
-  // ASSUMPTION: B2's S3 API ignores PUT preconditions (unverified; the hostile choice).
+  // ASSUMPTION: B2's S3 API ignores PUT preconditions (the hostile choice). Third-party
+  // reports disagree: one says they are honoured, one that they answer NotImplemented.
   conditionalPut: "ignored",
   ifMatchPut: "ignored",
 };
 
-// ASSUMPTION: the GCS XML API honours If-None-Match: * and If-Match on PUT.
-export const gcs: VendorProfile = { ...aws, name: "gcs" };
+export const gcs: VendorProfile = {
+  ...aws,
+  name: "gcs",
+  // The XML API's write precondition is x-goog-if-generation-match; If-Match and
+  // If-None-Match apply to reads only (docs/vendors.md [G2]). ASSUMPTION: on PUT they are ignored.
+  conditionalPut: "ignored",
+  ifMatchPut: "ignored",
+};
 
 export const cephRgw16: VendorProfile = {
   ...aws,
