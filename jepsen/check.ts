@@ -104,7 +104,7 @@ class CheckRun {
   }
 
   private buildCausalOrder(): void {
-    const entries = this.analysis.ops.length * this.analysis.width;
+    const entries = this.analysis.size * this.analysis.width;
     if (entries > (this.options.maxClockEntries ?? 300_000_000)) {
       this.markUnknown(MODELS.filter((m) => m !== "convergence"), `${entries} vector clock entries exceed the limit`);
       return;
@@ -116,7 +116,7 @@ class CheckRun {
     const { co, graph, order } = this.structure ?? {};
     if (co === undefined || order === undefined || this.sink.any(CC_PATTERNS)) return;
     if (this.wants("cm")) {
-      const workLimit = (this.options.cmWorkPerOperation ?? 50) * this.analysis.ops.length + 100_000;
+      const workLimit = (this.options.cmWorkPerOperation ?? 50) * this.analysis.size + 100_000;
       const complete = this.timed("cm", () => checkCausalMemory({ co, graph: graph!, order, workLimit }, this.sink));
       if (!complete) this.markUnknown(["cm"], "saturating some process's happens-before exceeded the work limit");
     }
@@ -178,9 +178,9 @@ class CheckRun {
       unknown: this.unknown,
       stats: {
         events: this.history.events.length,
-        operations: this.analysis.ops.length,
+        operations: this.analysis.size,
         processes: this.analysis.width,
-        keys: this.analysis.keys.size,
+        keys: this.analysis.writtenKeys,
         anomalyCounts: this.sink.counts,
         timings: this.timings,
       },

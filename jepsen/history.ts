@@ -29,7 +29,7 @@ export interface KeyValue {
 export interface Operation {
   /** History index of the invoke event (of the notification for `notify`). */
   index: number;
-  /** History index of the completion; absent while pending at the end of the history. */
+  /** History index of the completion; undefined while pending at the end of the history. */
   completion?: number;
   process: Process;
   f: OperationKind;
@@ -77,8 +77,10 @@ function canonicalOrAbsent(value: Json): string | null {
 }
 
 export function parseHistory(text: string): History {
-  const events: HistoryEvent[] = [];
-  const lines: number[] = [];
+  const assembler = new HistoryAssembler();
+  // Every line's JSON and fields are checked before pairing rules, so a pairing error is reported only once all lines are read.
+  let pairingError: HistoryError | undefined;
+  let position = 0;
   forEachLine(text, (raw, line) => {
     if (raw.trim() === "") return;
     let parsed: unknown;
@@ -87,10 +89,17 @@ export function parseHistory(text: string): History {
     } catch (error) {
       throw new HistoryError(line, `bad JSON (${(error as Error).message})`);
     }
-    events.push(validateEvent(parsed, line, events.length));
-    lines.push(line);
+    const event = validateEvent(parsed, line, position++, "reuse");
+    if (pairingError !== undefined) return;
+    try {
+      assembler.accept(event, line);
+    } catch (error) {
+      if (!(error instanceof HistoryError)) throw error;
+      pairingError = error;
+    }
   });
-  return assembleHistory(events, lines);
+  if (pairingError !== undefined) throw pairingError;
+  return assembler.history();
 }
 
 /** Visits lines one at a time (no array of all lines: histories can be hundreds of megabytes). */
@@ -105,11 +114,10 @@ function forEachLine(text: string, visit: (raw: string, line: number) => void): 
 
 /** Builds a history from events made in code; errors name the event's position (1-based) as its line. */
 export function historyFromEvents(events: readonly HistoryEvent[]): History {
-  const checked = events.map((event, i) => validateEvent(event, i + 1, i));
-  return assembleHistory(
-    checked,
-    checked.map((_, i) => i + 1),
-  );
+  const checked = events.map((event, i) => validateEvent(event, i + 1, i, "copy"));
+  const assembler = new HistoryAssembler();
+  checked.forEach((event, i) => assembler.accept(event, i + 1));
+  return assembler.history();
 }
 
 export function formatHistory(events: readonly HistoryEvent[]): string {
@@ -123,8 +131,14 @@ function orderedFields(event: HistoryEvent): Record<string, unknown> {
 
 const EVENT_TYPES: readonly string[] = ["invoke", "ok", "fail", "info"];
 const FUNCTIONS: readonly string[] = ["read", "write", "delete", "batch", "notify", "quiesce"];
+const FIELDS: ReadonlySet<string> = new Set(["index", "time", "process", "type", "f", "key", "value"]);
 
-function validateEvent(raw: unknown, line: number, position: number): HistoryEvent {
+/**
+ * The event as the format defines it. With "reuse", an object fresh from
+ * JSON.parse that has its index and no other fields is kept as it is rather
+ * than copied, which saves memory on large histories.
+ */
+function validateEvent(raw: unknown, line: number, position: number, ownership: "reuse" | "copy"): HistoryEvent {
   const fail = (reason: string): never => {
     throw new HistoryError(line, reason);
   };
@@ -137,6 +151,10 @@ function validateEvent(raw: unknown, line: number, position: number): HistoryEve
   if (typeof type !== "string" || !EVENT_TYPES.includes(type)) fail(`type must be one of ${EVENT_TYPES.join(", ")}`);
   if (typeof f !== "string" || !FUNCTIONS.includes(f)) fail(`f must be one of ${FUNCTIONS.join(", ")}`);
   if (key !== undefined && typeof key !== "string") fail("key must be a string");
+  if (ownership === "reuse" && event.index !== undefined && onlyKnownFields(event)) {
+    validateShape(event as unknown as HistoryEvent, fail);
+    return event as unknown as HistoryEvent;
+  }
   const checked: HistoryEvent = {
     index: index as number,
     process: process as Process,
@@ -148,6 +166,11 @@ function validateEvent(raw: unknown, line: number, position: number): HistoryEve
   if (value !== undefined) checked.value = value as Json;
   validateShape(checked, fail);
   return checked;
+}
+
+function onlyKnownFields(event: Record<string, unknown>): boolean {
+  for (const field in event) if (!FIELDS.has(field)) return false;
+  return true;
 }
 
 /** Per-function rules on key and value. */
@@ -177,53 +200,43 @@ function pairsOf(value: Json | undefined, what: string, fail: (reason: string) =
   });
 }
 
-function assembleHistory(events: HistoryEvent[], lines: number[]): History {
-  return new HistoryAssembler(events, lines).run();
-}
-
 interface Pending {
   operation: Operation;
   line: number;
-  key?: string;
+  key: string | undefined;
 }
 
 /** Pairs invocations with completions, one process at a time, and enforces the format's rules. */
 class HistoryAssembler {
+  private readonly events: HistoryEvent[] = [];
   private readonly operations: Operation[] = [];
-  private readonly pending = new Map<string, Pending>();
-  private readonly crashedAt = new Map<string, number>();
+  /** Keyed by process itself: Map keys tell 1 from "1". */
+  private readonly pending = new Map<Process, Pending>();
+  private readonly crashedAt = new Map<Process, number>();
   /** key -> written value -> line of the write. */
   private readonly written = new Map<string, Map<string, number>>();
   private quiesce?: number;
   private line = 0;
 
-  constructor(
-    private readonly events: HistoryEvent[],
-    private readonly lines: number[],
-  ) {}
+  accept(event: HistoryEvent, line: number): void {
+    this.line = line;
+    const previous = this.events[this.events.length - 1];
+    if (previous !== undefined && event.index <= previous.index) this.fail(`index ${event.index} does not increase`);
+    this.events.push(event);
+    if (event.f === "quiesce") return this.acceptQuiesce(event);
+    if (event.f === "notify") return this.acceptNotify(event);
+    if (event.type === "invoke") return this.acceptInvoke(event);
+    this.acceptCompletion(event);
+  }
 
-  run(): History {
-    let previousIndex = -1;
-    this.events.forEach((event, i) => {
-      this.line = this.lines[i]!;
-      if (event.index <= previousIndex) this.fail(`index ${event.index} does not increase`);
-      previousIndex = event.index;
-      this.accept(event);
-    });
+  /** Operations are in invocation order, which is history order. */
+  history(): History {
     for (const { operation } of this.pending.values()) operation.status = "info";
-    this.operations.sort((a, b) => a.index - b.index);
     return { events: this.events, operations: this.operations, ...(this.quiesce === undefined ? {} : { quiesce: this.quiesce }) };
   }
 
   private fail(reason: string): never {
     throw new HistoryError(this.line, reason);
-  }
-
-  private accept(event: HistoryEvent): void {
-    if (event.f === "quiesce") return this.acceptQuiesce(event);
-    if (event.f === "notify") return this.acceptNotify(event);
-    if (event.type === "invoke") return this.acceptInvoke(event);
-    this.acceptCompletion(event);
   }
 
   private acceptQuiesce(event: HistoryEvent): void {
@@ -232,46 +245,46 @@ class HistoryAssembler {
   }
 
   private acceptNotify(event: HistoryEvent): void {
-    const process = processKey(event.process);
-    const pending = this.pending.get(process);
+    const pending = this.pending.get(event.process);
     if (pending !== undefined)
       this.fail(
-        `notification while process ${process} has an operation pending (line ${pending.line}); record notifications under their own process`,
+        `notification while process ${processKey(event.process)} has an operation pending (line ${pending.line}); record notifications under their own process`,
       );
-    this.checkNotCrashed(process);
-    this.operations.push({ ...this.newOperation(event), status: "ok", reads: readsOf(event) });
+    this.checkNotCrashed(event.process);
+    this.operations.push(this.newOperation(event, "ok", readsOf(event), NONE));
   }
 
   private acceptInvoke(event: HistoryEvent): void {
-    const process = processKey(event.process);
-    const pending = this.pending.get(process);
+    const pending = this.pending.get(event.process);
     if (pending !== undefined)
-      this.fail(`process ${process} invokes while its operation at line ${pending.line} is still pending`);
-    this.checkNotCrashed(process);
+      this.fail(`process ${processKey(event.process)} invokes while its operation at line ${pending.line} is still pending`);
+    this.checkNotCrashed(event.process);
     if (this.quiesce !== undefined && event.f !== "read") this.fail(`a ${event.f} after the quiesce marker`);
-    const operation: Operation = { ...this.newOperation(event), writes: writesOf(event) };
+    const operation = this.newOperation(event, "info", NONE, writesOf(event));
     for (const write of operation.writes) this.recordWrite(write);
     this.operations.push(operation);
-    this.pending.set(process, { operation, line: this.line, ...(event.key === undefined ? {} : { key: event.key }) });
+    this.pending.set(event.process, { operation, line: this.line, key: event.key });
   }
 
-  private newOperation(event: HistoryEvent): Operation {
+  /** One object literal with every field, so all operations share one shape (spreading gave each its own). */
+  private newOperation(event: HistoryEvent, status: Operation["status"], reads: KeyValue[], writes: KeyValue[]): Operation {
     return {
       index: event.index,
+      completion: undefined,
       process: event.process,
       f: event.f as OperationKind,
-      status: "info",
-      reads: NONE,
-      writes: NONE,
+      status,
+      reads,
+      writes,
       final: this.quiesce !== undefined,
     };
   }
 
-  private checkNotCrashed(process: string): void {
+  private checkNotCrashed(process: Process): void {
     const crashed = this.crashedAt.get(process);
     if (crashed !== undefined)
       this.fail(
-        `process ${process} continues after its info outcome at line ${crashed}; as in Jepsen, continue under a new process id`,
+        `process ${processKey(process)} continues after its info outcome at line ${crashed}; as in Jepsen, continue under a new process id`,
       );
   }
 
@@ -286,18 +299,17 @@ class HistoryAssembler {
   }
 
   private acceptCompletion(event: HistoryEvent): void {
-    const process = processKey(event.process);
-    const pending = this.pending.get(process);
-    if (pending === undefined) this.fail(`${event.type} without a matching invoke by process ${process}`);
+    const pending = this.pending.get(event.process);
+    if (pending === undefined) this.fail(`${event.type} without a matching invoke by process ${processKey(event.process)}`);
     const { operation } = pending;
     if (operation.f !== event.f) this.fail(`${event.type} ${event.f} completes a ${operation.f} (line ${pending.line})`);
     if (this.quiesce !== undefined && operation.f !== "read" && event.type !== "info")
       this.fail(`a ${operation.f} completes after the quiesce marker; quiesce once writes have finished`);
     this.checkCompletionMatches(event, pending);
-    this.pending.delete(process);
+    this.pending.delete(event.process);
     operation.completion = event.index;
     operation.status = event.type as Operation["status"];
-    if (event.type === "info") this.crashedAt.set(process, this.line);
+    if (event.type === "info") this.crashedAt.set(event.process, this.line);
     if (event.type === "ok" && operation.f === "read") operation.reads = readsOf(event);
   }
 
@@ -308,13 +320,16 @@ class HistoryAssembler {
       return;
     }
     if (event.value === undefined) return;
-    const completed = writesOf({ ...event, type: "invoke" });
-    if (JSON.stringify(completed) !== JSON.stringify(pending.operation.writes))
+    if (!sameWrites(writesOf(event), pending.operation.writes))
       this.fail(`the completion's value differs from its invocation's (line ${pending.line})`);
   }
 }
 
-/** Distinguishes process 1 from process "1". */
+function sameWrites(a: KeyValue[], b: KeyValue[]): boolean {
+  return a.length === b.length && a.every((write, i) => write.key === b[i]!.key && write.value === b[i]!.value);
+}
+
+/** A process as messages show it: process 1 and process "1" differ. */
 export function processKey(process: Process): string {
   return JSON.stringify(process);
 }

@@ -1,4 +1,4 @@
-import type { Analysis, Op, SourcedRead } from "./analysis.ts";
+import type { Analysis } from "./analysis.ts";
 import type { AnomalySink, AnomalyType } from "./anomalies.ts";
 import type { CausalStructure } from "./causal-order.ts";
 import type { Clocks } from "./clocks.ts";
@@ -24,27 +24,34 @@ export function checkCausalConsistency(analysis: Analysis, structure: CausalStru
       }));
     return;
   }
-  for (const op of analysis.ops) for (const read of op.reads) checkRead(co, op, read, sink);
+  const overwriters = new Int32Array(analysis.width);
+  for (let u = 0; u < analysis.size; u++)
+    for (let slot = analysis.readStart[u]!; slot < analysis.readStart[u + 1]!; slot++) checkRead(co, u, slot, overwriters, sink);
 }
 
-function checkRead(co: Clocks, op: Op, read: SourcedRead, sink: AnomalySink): void {
-  const overwriters = co.analysis.lastWritesBelow(read.key, co.row(op.id));
-  if (read.source < 0) {
-    const latest = nullReadRuledOut(co, op.id, read.key, overwriters);
-    if (latest !== undefined) sink.report("WriteCOInitRead", () => witness(co, "WriteCOInitRead", op, read, latest[0]!));
+/** `overwriters` is scratch space, one entry per process. */
+function checkRead(co: Clocks, u: number, slot: number, overwriters: Int32Array, sink: AnomalySink): void {
+  const { analysis } = co;
+  const key = analysis.readKey[slot]!;
+  const source = analysis.readSource[slot]!;
+  const count = analysis.lastWritesBelowInto(key, co.row(u), overwriters);
+  if (source < 0) {
+    const latest = nullReadRuledOut(co, u, key, Array.from(overwriters.subarray(0, count)));
+    if (latest !== undefined) sink.report("WriteCOInitRead", () => witness(co, "WriteCOInitRead", u, slot, latest[0]!));
     return;
   }
-  const newer = overwriters.find((w) => co.before(read.source, w));
-  if (newer !== undefined) sink.report("WriteCORead", () => witness(co, "WriteCORead", op, read, newer));
+  const newer = co.firstAfter(source, overwriters, count);
+  if (newer !== undefined) sink.report("WriteCORead", () => witness(co, "WriteCORead", u, slot, newer));
 }
 
-function witness(co: Clocks, type: "WriteCOInitRead" | "WriteCORead", op: Op, read: SourcedRead, expected: number) {
+function witness(co: Clocks, type: "WriteCOInitRead" | "WriteCORead", u: number, slot: number, expected: number) {
+  const { analysis } = co;
   return staleRead(co, {
     type,
-    read: op.id,
-    key: read.key,
-    saw: read.source,
+    read: u,
+    key: analysis.keyNames[analysis.readKey[slot]!]!,
+    saw: analysis.readSource[slot]!,
     expected,
-    because: explainCausal(co, expected, op.id),
+    because: explainCausal(co, expected, u),
   });
 }

@@ -1,7 +1,7 @@
 import type { AnomalySink, AnomalyType } from "./anomalies.ts";
 import { readFromLinks } from "./causal-order.ts";
 import type { Clocks } from "./clocks.ts";
-import { Graph, type Link } from "./graph.ts";
+import { Graph, LinkList, type Link } from "./graph.ts";
 import { explainCausal, toSteps } from "./paths.ts";
 import { rotateToEarliest, shortCycle } from "./witnesses.ts";
 
@@ -16,7 +16,7 @@ export const CCV_PATTERNS: readonly AnomalyType[] = ["CyclicCF"];
  */
 export function checkCausalConvergence(co: Clocks, sink: AnomalySink): void {
   const { analysis } = co;
-  const graph = new Graph(analysis, [...readFromLinks(analysis), ...conflictLinks(co)]);
+  const graph = new Graph(analysis, [readFromLinks(analysis), conflictLinks(co)]);
   if (graph.topologicalOrder() !== undefined) return;
   const successors = (u: number, visit: (link: Link) => void): void => graph.forEachSuccessor(u, visit);
   const because = (link: Link) => (link.rel === "cf" ? toSteps(analysis, explainCausal(co, link.from, link.via)) : undefined);
@@ -27,13 +27,19 @@ export function checkCausalConvergence(co: Clocks, sink: AnomalySink): void {
     }));
 }
 
-function conflictLinks(co: Clocks): Link[] {
-  const links: Link[] = [];
-  for (const op of co.analysis.ops)
-    for (const read of op.reads) {
-      if (read.source < 0) continue;
-      for (const w of co.analysis.lastWritesBelow(read.key, co.row(op.id)))
-        if (w !== read.source && !co.seen(w, read.source)) links.push({ rel: "cf", from: w, to: read.source, via: op.id });
+function conflictLinks(co: Clocks): LinkList {
+  const { analysis } = co;
+  const links = new LinkList("cf");
+  const overwriters = new Int32Array(analysis.width);
+  for (let u = 0; u < analysis.size; u++)
+    for (let slot = analysis.readStart[u]!; slot < analysis.readStart[u + 1]!; slot++) {
+      const source = analysis.readSource[slot]!;
+      if (source < 0) continue;
+      const count = analysis.lastWritesBelowInto(analysis.readKey[slot]!, co.row(u), overwriters);
+      for (let i = 0; i < count; i++) {
+        const w = overwriters[i]!;
+        if (w !== source && !co.seen(w, source)) links.push(w, source, u);
+      }
     }
   return links;
 }

@@ -2,9 +2,9 @@ import type { Analysis } from "./analysis.ts";
 import type { AnomalySink, AnomalyType } from "./anomalies.ts";
 import { Clocks } from "./clocks.ts";
 import type { Graph, Link } from "./graph.ts";
-import { MinHeap } from "./min-heap.ts";
 import { nullReadRuledOut } from "./null-reads.ts";
 import { shortestPath, toSteps, type Step, type Successors } from "./paths.ts";
+import { RankQueue } from "./rank-queue.ts";
 import { rotateToEarliest } from "./witnesses.ts";
 
 /** The patterns causal memory (CM) adds to CC, Bouajjani et al. 2017, Section 4. */
@@ -30,7 +30,7 @@ export interface CausalMemoryInput {
  */
 export function checkCausalMemory(input: CausalMemoryInput, sink: AnomalySink): boolean {
   const { co } = input;
-  const rank = new Int32Array(co.analysis.ops.length);
+  const rank = new Int32Array(co.analysis.size);
   input.order.forEach((op, i) => (rank[op] = i));
   const hb = new Clocks(co.analysis, co.rows.slice());
   let complete = true;
@@ -50,9 +50,11 @@ class ProcessView {
   private readonly induced = new Map<number, Link[]>();
   private readonly touched: number[] = [];
   private readonly isTouched: Uint8Array;
-  private readonly queued: Uint8Array;
-  private readonly heap: MinHeap;
+  private readonly queue: RankQueue;
   private readonly last: number;
+  /** The causal vector of p's last operation: the view is restricted to what it has seen. */
+  private readonly lastRow: Int32Array;
+  private readonly overwriters: Int32Array;
   private work = 0;
 
   constructor(
@@ -62,19 +64,18 @@ class ProcessView {
     private readonly chain: number,
   ) {
     this.analysis = hb.analysis;
-    const n = this.analysis.ops.length;
-    this.isTouched = new Uint8Array(n);
-    this.queued = new Uint8Array(n);
-    this.heap = new MinHeap(rank);
+    this.isTouched = new Uint8Array(this.analysis.size);
+    this.queue = new RankQueue(rank, input.order);
     this.last = this.analysis.lastOfChain(chain);
+    this.lastRow = input.co.row(this.last);
+    this.overwriters = new Int32Array(this.analysis.width);
   }
 
   /** "saturated", "exhausted" (work limit), or the link that closed a cycle. */
   saturate(): "saturated" | "exhausted" | Link {
     for (const op of this.analysis.chains[this.chain]!) this.enqueue(op);
-    while (this.heap.size > 0) {
-      const u = this.heap.pop();
-      this.queued[u] = 0;
+    while (this.queue.size > 0) {
+      const u = this.queue.pop();
       const closing = this.induceFrom(u) ?? this.propagateFrom(u);
       if (closing !== undefined) return closing;
       if (this.work > this.input.workLimit) return "exhausted";
@@ -84,18 +85,20 @@ class ProcessView {
 
   /** New hb edges into the writes p's read u read from. */
   private induceFrom(u: number): Link | undefined {
-    const op = this.analysis.ops[u]!;
-    if (op.chain !== this.chain) return undefined;
-    for (const read of op.reads) {
-      if (read.source < 0) continue;
-      for (const w of this.analysis.lastWritesBelow(read.key, this.hb.row(u))) {
-        if (w === read.source || this.hb.seen(w, read.source)) continue;
-        const link: Link = { rel: "hb", from: w, to: read.source, via: u };
+    const { analysis, overwriters } = this;
+    if (analysis.chainOf[u] !== this.chain) return undefined;
+    for (let slot = analysis.readStart[u]!; slot < analysis.readStart[u + 1]!; slot++) {
+      const source = analysis.readSource[slot]!;
+      if (source < 0) continue;
+      const count = analysis.lastWritesBelowInto(analysis.readKey[slot]!, this.hb.row(u), overwriters);
+      for (let i = 0; i < count; i++) {
+        const w = overwriters[i]!;
+        if (w === source || this.hb.seen(w, source)) continue;
+        const link: Link = { rel: "hb", from: w, to: source, via: u };
         const list = this.induced.get(w);
         if (list === undefined) this.induced.set(w, [link]);
         else list.push(link);
-        const closing = this.follow(link);
-        if (closing !== undefined) return closing;
+        if (this.push(w, source)) return link;
       }
     }
     return undefined;
@@ -115,13 +118,10 @@ class ProcessView {
     return undefined;
   }
 
-  private follow(link: Link): Link | undefined {
-    return this.push(link.from, link.to) ? link : undefined;
-  }
-
   /** Joins u's vector into v's; true when u -> v closes a cycle (v is already before u). */
   private push(u: number, v: number): boolean {
-    if (!this.input.co.seen(v, this.last)) return false;
+    const { chainOf, posOf } = this.analysis;
+    if (this.lastRow[chainOf[v]!]! <= posOf[v]!) return false;
     if (this.hb.seen(v, u)) return true;
     this.work++;
     if (!this.hb.joinInto(v, u)) return false;
@@ -134,9 +134,7 @@ class ProcessView {
   }
 
   private enqueue(op: number): void {
-    if (this.queued[op]) return;
-    this.queued[op] = 1;
-    this.heap.push(op);
+    if (!this.queue.has(op)) this.queue.push(op);
   }
 
   private readonly successors: Successors = (u, visit) => {
@@ -145,18 +143,20 @@ class ProcessView {
   };
 
   checkNullReads(sink: AnomalySink): void {
-    for (const r of this.analysis.chains[this.chain]!)
-      for (const read of this.analysis.ops[r]!.reads) {
-        if (read.source >= 0) continue;
-        const latest = nullReadRuledOut(this.hb, r, read.key, this.analysis.lastWritesBelow(read.key, this.hb.row(r)));
+    const { analysis } = this;
+    for (const r of analysis.chains[this.chain]!)
+      for (let slot = analysis.readStart[r]!; slot < analysis.readStart[r + 1]!; slot++) {
+        if (analysis.readSource[slot]! >= 0) continue;
+        const key = analysis.readKey[slot]!;
+        const latest = nullReadRuledOut(this.hb, r, key, analysis.lastWritesBelow(key, this.hb.row(r)));
         if (latest === undefined) continue;
         sink.report("WriteHBInitRead", () => ({
           type: "WriteHBInitRead",
-          process: this.analysis.processes[this.chain]!,
-          read: this.analysis.ops[r]!.index,
-          key: read.key,
+          process: analysis.processes[this.chain]!,
+          read: analysis.index(r),
+          key: analysis.keyNames[key]!,
           saw: null,
-          expected: this.analysis.ops[latest[0]!]!.index,
+          expected: analysis.index(latest[0]!),
           because: this.explain(latest[0]!, r, true),
         }));
       }
@@ -191,10 +191,11 @@ class ProcessView {
     return shortestPath(x, y, successors, (u) => this.hb.seen(u, bound));
   }
 
-  /** Restores the shared vectors to causal order for the next process. */
+  /** Restores the shared vectors to causal order for the next process (all at once when most changed). */
   restore(): void {
     const { rows } = this.input.co;
     const w = this.hb.width;
-    for (const op of this.touched) for (let i = op * w; i < (op + 1) * w; i++) this.hb.rows[i] = rows[i]!;
+    if (this.touched.length * 2 > this.analysis.size) this.hb.rows.set(rows);
+    else for (const op of this.touched) for (let i = op * w; i < (op + 1) * w; i++) this.hb.rows[i] = rows[i]!;
   }
 }

@@ -24,27 +24,37 @@ export class Clocks {
     return x !== y && this.seen(x, y);
   }
 
+  /** The first of the first `count` ops of `ys` that x is ordered before. */
+  firstAfter(x: number, ys: Int32Array, count: number): number | undefined {
+    for (let i = 0; i < count; i++) if (this.before(x, ys[i]!)) return ys[i]!;
+    return undefined;
+  }
+
   row(y: number): Int32Array {
     return this.rows.subarray(y * this.width, (y + 1) * this.width);
   }
 
   /** Raises y's vector to include x's; true when it changed. */
   joinInto(y: number, x: number): boolean {
+    const { rows, width } = this;
     let changed = false;
-    const w = this.width;
-    for (let c = 0, i = y * w, j = x * w; c < w; c++, i++, j++)
-      if (this.rows[j]! > this.rows[i]!) {
-        this.rows[i] = this.rows[j]!;
+    for (let i = y * width, j = x * width, end = j + width; j < end; i++, j++) {
+      const entry = rows[j]!;
+      if (entry > rows[i]!) {
+        rows[i] = entry;
         changed = true;
       }
+    }
     return changed;
   }
 
-  /** The vector of ops strictly before y. */
-  strictPast(y: number): Int32Array {
-    const past = this.row(y).slice();
-    past[this.analysis.ops[y]!.chain] = this.analysis.ops[y]!.pos;
-    return past;
+  /** Raises `into` to include the ops strictly before y. */
+  joinStrictPastInto(into: Int32Array, y: number): void {
+    const own = this.analysis.chainOf[y]!;
+    for (let c = 0, i = y * this.width; c < this.width; c++, i++) {
+      const entry = c === own ? this.analysis.posOf[y]! : this.rows[i]!;
+      if (entry > into[c]!) into[c] = entry;
+    }
   }
 
   /** Componentwise maximum of the vectors of `ops`. */
@@ -61,12 +71,14 @@ export function joinVector(into: Int32Array, from: Int32Array): void {
 
 /** Causal order (po ∪ wr)+ as vector clocks, computed along a topological order of po ∪ wr. */
 export function causalClocks(analysis: Analysis, order: Int32Array): Clocks {
-  const clocks = new Clocks(analysis, new Int32Array(analysis.ops.length * analysis.width));
+  const { chainOf, posOf, readStart, readSource } = analysis;
+  const clocks = new Clocks(analysis, new Int32Array(analysis.size * analysis.width));
   for (const u of order) {
-    const op = analysis.ops[u]!;
-    if (op.pos > 0) clocks.joinInto(u, analysis.at(op.chain, op.pos - 1));
-    for (const read of op.reads) if (read.source >= 0) clocks.joinInto(u, read.source);
-    clocks.rows[u * clocks.width + op.chain] = op.pos + 1;
+    const chain = chainOf[u]!;
+    const pos = posOf[u]!;
+    if (pos > 0) clocks.joinInto(u, analysis.at(chain, pos - 1));
+    for (let slot = readStart[u]!; slot < readStart[u + 1]!; slot++) if (readSource[slot]! >= 0) clocks.joinInto(u, readSource[slot]!);
+    clocks.rows[u * clocks.width + chain] = pos + 1;
   }
   return clocks;
 }

@@ -1,15 +1,15 @@
-import { processKey, type History } from "../history.ts";
+import type { History, Process } from "../history.ts";
 import type { AnomalySink } from "./anomalies.ts";
 
 /** Per key, per process, the last final read (after the quiesce marker) that completed ok. */
-export function lastFinalReads(history: History): Map<string, Map<string, { read: number; value: string | null }>> {
-  const last = new Map<string, Map<string, { read: number; value: string | null }>>();
+function lastFinalReads(history: History): Map<string, Map<Process, { read: number; value: string | null }>> {
+  const last = new Map<string, Map<Process, { read: number; value: string | null }>>();
   for (const operation of history.operations) {
     if (!operation.final || operation.status !== "ok") continue;
     for (const { key, value } of operation.reads) {
       let byProcess = last.get(key);
       if (byProcess === undefined) last.set(key, (byProcess = new Map()));
-      byProcess.set(processKey(operation.process), { read: operation.index, value });
+      byProcess.set(operation.process, { read: operation.index, value });
     }
   }
   return last;

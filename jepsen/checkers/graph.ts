@@ -1,6 +1,8 @@
 import type { Analysis } from "./analysis.ts";
+import { GrowableInt32Array } from "./growable.ts";
 
 export type Relation = "po" | "wr" | "cf" | "hb";
+const RELATIONS: readonly Relation[] = ["po", "wr", "cf", "hb"];
 
 /** One ordering fact between op ids; `via` is the read that justifies a cf or hb edge, else -1. */
 export interface Link {
@@ -10,35 +12,60 @@ export interface Link {
   via: number;
 }
 
+/** Links of one relation kept in typed arrays, in the order added. */
+export class LinkList {
+  readonly from: GrowableInt32Array;
+  readonly to: GrowableInt32Array;
+  readonly via: GrowableInt32Array;
+
+  constructor(
+    readonly rel: Relation,
+    capacity?: number,
+  ) {
+    this.from = new GrowableInt32Array(capacity);
+    this.to = new GrowableInt32Array(capacity);
+    this.via = new GrowableInt32Array(capacity);
+  }
+
+  push(from: number, to: number, via: number): void {
+    this.from.push(from);
+    this.to.push(to);
+    this.via.push(via);
+  }
+}
+
 /** Program order (implicit, along each chain) plus explicit edges, in compressed adjacency form. */
 export class Graph {
   private readonly start: Int32Array;
   private readonly target: Int32Array;
-  private readonly edgeRel: Relation[];
+  private readonly edgeRel: Uint8Array;
   private readonly edgeVia: Int32Array;
 
+  /** The edges of each op keep the order of `lists`, then the order within each list. */
   constructor(
     readonly analysis: Analysis,
-    edges: readonly Link[],
+    lists: readonly LinkList[],
   ) {
-    const n = analysis.ops.length;
+    const n = analysis.size;
+    const total = lists.reduce((sum, list) => sum + list.from.length, 0);
     this.start = new Int32Array(n + 1);
-    for (const edge of edges) this.start[edge.from + 1]!++;
+    for (const list of lists) for (const from of list.from.view()) this.start[from + 1]!++;
     for (let i = 0; i < n; i++) this.start[i + 1]! += this.start[i]!;
     const fill = this.start.slice(0, n);
-    this.target = new Int32Array(edges.length);
-    this.edgeVia = new Int32Array(edges.length);
-    this.edgeRel = new Array<Relation>(edges.length);
-    for (const edge of edges) {
-      const slot = fill[edge.from]!++;
-      this.target[slot] = edge.to;
-      this.edgeVia[slot] = edge.via;
-      this.edgeRel[slot] = edge.rel;
-    }
+    this.target = new Int32Array(total);
+    this.edgeVia = new Int32Array(total);
+    this.edgeRel = new Uint8Array(total);
+    for (const list of lists)
+      for (let i = 0; i < list.from.length; i++) {
+        const slot = fill[list.from.at(i)]!++;
+        this.target[slot] = list.to.at(i);
+        this.edgeVia[slot] = list.via.at(i);
+        this.edgeRel[slot] = RELATIONS.indexOf(list.rel);
+      }
   }
 
   get size(): number {
-    return this.analysis.ops.length;
+    return this.analysis.size;
   }
 
   /** The next op of the same process, or -1. */
@@ -51,7 +78,7 @@ export class Graph {
     const next = this.poNext(u);
     if (next >= 0) visit({ rel: "po", from: u, to: next, via: -1 });
     for (let slot = this.start[u]!; slot < this.start[u + 1]!; slot++)
-      visit({ rel: this.edgeRel[slot]!, from: u, to: this.target[slot]!, via: this.edgeVia[slot]! });
+      visit({ rel: RELATIONS[this.edgeRel[slot]!]!, from: u, to: this.target[slot]!, via: this.edgeVia[slot]! });
   }
 
   /** Explicit successors only (no program order), as op ids. */
@@ -77,7 +104,7 @@ export class Graph {
     const n = this.size;
     const indegree = new Int32Array(n);
     for (let u = 0; u < n; u++) {
-      if (this.analysis.ops[u]!.pos > 0) indegree[u]!++;
+      if (this.analysis.posOf[u]! > 0) indegree[u]!++;
       for (const v of this.explicitSuccessors(u)) indegree[v]!++;
     }
     const order = new Int32Array(n);

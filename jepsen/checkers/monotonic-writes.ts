@@ -10,23 +10,25 @@ import { link, reportStale, withObservations } from "./session-views.ts";
  */
 export function checkMonotonicWrites(co: Clocks, sink: AnomalySink): void {
   const { analysis } = co;
+  const { readStart, readKey, readSource } = analysis;
+  const required = new Int32Array(analysis.width);
   for (let chain = 0; chain < analysis.width; chain++)
-    withObservations(co, chain, (op, seen) => {
-      for (const read of op.reads) {
-        const required = analysis.lastWritesBelow(read.key, seen.upTo);
-        const expected =
-          read.source >= 0
-            ? required.find((w) => co.before(read.source, w))
-            : nullReadRuledOut(co, op.id, read.key, required)?.[0];
+    withObservations(co, chain, (u, seen) => {
+      for (let slot = readStart[u]!; slot < readStart[u + 1]!; slot++) {
+        const key = readKey[slot]!;
+        const source = readSource[slot]!;
+        const count = analysis.lastWritesBelowInto(key, seen.upTo, required);
+        const expected = source >= 0 ? co.firstAfter(source, required, count) : nullReadRuledOut(co, u, key, Array.from(required.subarray(0, count)))?.[0];
         if (expected === undefined) continue;
-        const writer = analysis.ops[expected]!;
-        const w2 = analysis.at(writer.chain, seen.upTo[writer.chain]!);
-        const r1 = seen.by[writer.chain]!;
-        reportStale(co, sink, "MonotonicWrites", op, read, expected, [
+        const writer = analysis.chainOf[expected]!;
+        const w2 = analysis.at(writer, seen.upTo[writer]!);
+        const r1 = seen.by[writer]!;
+        reportStale(co, sink, "MonotonicWrites", u, slot, expected, [
           ...link("po", expected, w2),
           ...link("wr", w2, r1),
-          ...link("po", r1, op.id),
+          ...link("po", r1, u),
         ]);
       }
     });
 }
+

@@ -1,4 +1,3 @@
-import type { Analysis } from "./analysis.ts";
 import type { Clocks } from "./clocks.ts";
 
 /**
@@ -12,11 +11,11 @@ import type { Clocks } from "./clocks.ts";
  * joining the overwriting writes) and not ordered after `read`. Per process,
  * the first delete at or past the bound is the one least likely to follow the read.
  */
-export function someDeleteExplains(order: Clocks, read: number, key: string, bound: Int32Array): boolean {
-  const { analysis } = order;
-  for (let chain = 0; chain < analysis.width; chain++) {
-    const candidate = analysis.firstDeleteFrom(key, chain, bound[chain]!);
-    if (candidate >= 0 && !order.seen(read, candidate)) return true;
+export function someDeleteExplains(order: Clocks, read: number, key: number, bound: Int32Array): boolean {
+  const { deletes } = order.analysis;
+  for (let g = deletes.firstGroup(key), end = deletes.endGroup(key); g < end; g++) {
+    const first = deletes.entryFrom(g, bound[deletes.chainOf(g)]!);
+    if (first < deletes.endEntry(g) && !order.seen(read, deletes.item[first]!)) return true;
   }
   return false;
 }
@@ -29,14 +28,10 @@ export function someDeleteExplains(order: Clocks, read: number, key: string, bou
 export function nullReadRuledOut(
   order: Clocks,
   read: number,
-  key: string,
+  key: number,
   overwriters: readonly number[],
 ): number[] | undefined {
   const latest = overwriters.filter((w) => !overwriters.some((other) => order.before(w, other)));
-  if (latest.length === 0 || latest.some((w) => isDeleteOf(order.analysis, w, key))) return undefined;
+  if (latest.length === 0 || latest.some((w) => order.analysis.isDelete(w, key))) return undefined;
   return someDeleteExplains(order, read, key, order.joinOf(latest)) ? undefined : latest;
-}
-
-export function isDeleteOf(analysis: Analysis, op: number, key: string): boolean {
-  return analysis.written(analysis.ops[op]!, key) === null;
 }

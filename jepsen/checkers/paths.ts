@@ -19,17 +19,16 @@ export interface Step {
 /** Public steps from links, merging runs of program order into one step. */
 export function toSteps(analysis: Analysis, links: readonly Link[], because?: (link: Link) => Step[] | undefined): Step[] {
   const steps: Step[] = [];
-  const { ops } = analysis;
   for (const link of links) {
     const last = steps[steps.length - 1];
     if (link.rel === "po" && last?.rel === "po") {
-      last.to = ops[link.to]!.index;
+      last.to = analysis.index(link.to);
       continue;
     }
-    const step: Step = { rel: link.rel, from: ops[link.from]!.index, to: ops[link.to]!.index };
+    const step: Step = { rel: link.rel, from: analysis.index(link.from), to: analysis.index(link.to) };
     const key = linkKey(analysis, link);
     if (key !== undefined) step.key = key;
-    if (link.via >= 0) step.read = ops[link.via]!.index;
+    if (link.via >= 0) step.read = analysis.index(link.via);
     const reason = because?.(link);
     if (reason !== undefined) step.because = reason;
     steps.push(step);
@@ -39,9 +38,9 @@ export function toSteps(analysis: Analysis, links: readonly Link[], because?: (l
 
 function linkKey(analysis: Analysis, link: Link): string | undefined {
   if (link.rel === "po") return undefined;
-  const reader = analysis.ops[link.rel === "wr" ? link.to : link.via]!;
+  const reader = link.rel === "wr" ? link.to : link.via;
   const writer = link.rel === "wr" ? link.from : link.to;
-  return reader.reads.find((read) => read.source === writer)?.key;
+  return analysis.sourcedReads(reader).find((read) => read.source === writer)?.key;
 }
 
 /**
@@ -51,14 +50,14 @@ function linkKey(analysis: Analysis, link: Link): string | undefined {
  */
 export function explainCausal(co: Clocks, x: number, y: number): Link[] {
   const { analysis } = co;
+  const { chainOf, posOf } = analysis;
   const links: Link[] = [];
-  const origin = analysis.ops[x]!;
   let current = y;
-  while (analysis.ops[current]!.chain !== origin.chain) {
-    const op = analysis.ops[current]!;
-    const first = analysis.at(op.chain, earliestSeeing(co, x, op.chain, op.pos));
+  while (chainOf[current] !== chainOf[x]) {
+    const chain = chainOf[current]!;
+    const first = analysis.at(chain, earliestSeeing(co, x, chain, posOf[current]!));
     if (first !== current) links.push({ rel: "po", from: first, to: current, via: -1 });
-    const source = analysis.ops[first]!.reads.find((read) => read.source >= 0 && co.seen(x, read.source))!.source;
+    const source = analysis.sourcedReads(first).find((read) => read.source >= 0 && co.seen(x, read.source))!.source;
     links.push({ rel: "wr", from: source, to: first, via: -1 });
     current = source;
   }

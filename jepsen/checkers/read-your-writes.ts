@@ -1,6 +1,6 @@
 import type { AnomalySink } from "./anomalies.ts";
 import type { Clocks } from "./clocks.ts";
-import { isDeleteOf, someDeleteExplains } from "./null-reads.ts";
+import { someDeleteExplains } from "./null-reads.ts";
 import { link, reportStale } from "./session-views.ts";
 
 /**
@@ -9,14 +9,15 @@ import { link, reportStale } from "./session-views.ts";
  */
 export function checkReadYourWrites(co: Clocks, sink: AnomalySink): void {
   const { analysis } = co;
-  for (const op of analysis.ops)
-    for (const read of op.reads) {
-      const own = analysis.lastWriteBefore(read.key, op.chain, op.pos);
-      if (own < 0 || own === read.source) continue;
+  const { chainOf, posOf, readStart, readKey, readSource } = analysis;
+  for (let u = 0; u < analysis.size; u++)
+    for (let slot = readStart[u]!; slot < readStart[u + 1]!; slot++) {
+      const key = readKey[slot]!;
+      const source = readSource[slot]!;
+      const own = analysis.lastWriteBefore(key, chainOf[u]!, posOf[u]!);
+      if (own < 0 || own === source) continue;
       const stale =
-        read.source >= 0
-          ? co.before(read.source, own)
-          : !isDeleteOf(analysis, own, read.key) && !someDeleteExplains(co, op.id, read.key, co.row(own));
-      if (stale) reportStale(co, sink, "ReadYourWrites", op, read, own, link("po", own, op.id));
+        source >= 0 ? co.before(source, own) : !analysis.isDelete(own, key) && !someDeleteExplains(co, u, key, co.row(own));
+      if (stale) reportStale(co, sink, "ReadYourWrites", u, slot, own, link("po", own, u));
     }
 }

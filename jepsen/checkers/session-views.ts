@@ -1,7 +1,7 @@
-import { countBelow, type Op, type SourcedRead } from "./analysis.ts";
 import type { AnomalySink, StaleReadType } from "./anomalies.ts";
 import type { Clocks } from "./clocks.ts";
 import type { Link } from "./graph.ts";
+import { IndexEntries, KeyChainIndex } from "./key-chain-index.ts";
 import { someDeleteExplains } from "./null-reads.ts";
 import { staleRead } from "./witnesses.ts";
 
@@ -12,78 +12,87 @@ import { staleRead } from "./witnesses.ts";
  * delete and no delete of the key could still be the latest.
  */
 
-/** One process's reads of one key (with a known source), with the joined strict pasts of their sources so far. */
-interface ReadLog {
-  pos: number[];
-  reads: number[];
-  sources: number[];
-  /** Row i joins the strict pasts of sources 0..i (grown by doubling). */
-  joins: Int32Array;
-}
-
-/** The joined strict past of the first `count` sources of a log. */
-export interface LogPrefix {
-  count: number;
-  join: Int32Array;
-}
-
+/**
+ * Each process's reads of each key (with a known source), as entries of a
+ * key and chain index whose items are read slots, with the joined strict
+ * pasts of their sources so far: row e of `joins` joins the sources of the
+ * entries of e's group up to e.
+ */
 export class ReadLogs {
-  private readonly logs: Map<string, ReadLog>[] = [];
+  private readonly index: KeyChainIndex;
+  private readonly joins: Int32Array;
 
   constructor(private readonly co: Clocks) {
     const { analysis } = co;
-    for (let chain = 0; chain < analysis.width; chain++) this.logs.push(new Map());
-    for (const op of analysis.ops) for (const read of op.reads) if (read.source >= 0) this.append(op, read);
+    const entries = new IndexEntries(analysis.readSource.length);
+    for (let u = 0; u < analysis.size; u++)
+      for (let slot = analysis.readStart[u]!; slot < analysis.readStart[u + 1]!; slot++)
+        if (analysis.readSource[slot]! >= 0) entries.add(analysis.readKey[slot]!, analysis.chainOf[u]!, analysis.posOf[u]!, slot);
+    this.index = new KeyChainIndex(analysis.keyNames.length, analysis.width, entries);
+    const w = co.width;
+    this.joins = new Int32Array(this.index.item.length * w);
+    for (let g = 0; g < this.index.groupCount; g++)
+      for (let e = this.index.firstEntry(g); e < this.index.endEntry(g); e++) {
+        const row = this.joinAt(e);
+        if (e > this.index.firstEntry(g)) row.set(this.joinAt(e - 1));
+        co.joinStrictPastInto(row, this.source(e));
+      }
   }
 
-  /** The reads of `key` by `chain` at positions below `bound`. */
-  prefix(chain: number, key: string, bound: number): LogPrefix | undefined {
-    const log = this.logs[chain]!.get(key);
-    if (log === undefined) return undefined;
-    const count = countBelow(log.pos, bound);
-    if (count === 0) return undefined;
-    const w = this.co.width;
-    return { count, join: log.joins.subarray((count - 1) * w, count * w) };
+  /** The last entry of `chain`'s reads of `key` at a position below `bound`, or -1. */
+  lastBelow(chain: number, key: number, bound: number): number {
+    const group = this.index.group(key, chain);
+    return group < 0 ? -1 : this.lastInGroupBelow(group, bound);
   }
 
-  /** Joins into `target` what `prefix` would return; false when there is no such read. Allocation-free. */
-  joinBelow(chain: number, key: string, bound: number, target: Int32Array): boolean {
-    const log = this.logs[chain]!.get(key);
-    const count = log === undefined ? 0 : countBelow(log.pos, bound);
-    if (count === 0) return false;
-    const w = this.co.width;
-    for (let c = 0, i = (count - 1) * w; c < w; c++, i++) if (log!.joins[i]! > target[c]!) target[c] = log!.joins[i]!;
-    return true;
+  /** The chains that read `key`, ascending, as groups: see `chainOfGroup` and `lastInGroupBelow`. */
+  firstGroup(key: number): number {
+    return this.index.firstGroup(key);
   }
 
-  /** Within a prefix, the first read whose source is causally after `older` (or the last read, for null). */
-  witness(chain: number, key: string, prefix: LogPrefix, older: number): { read: number; source: number } {
-    const log = this.logs[chain]!.get(key)!;
-    let i = prefix.count - 1;
-    if (older >= 0) i = log.sources.findIndex((source, j) => j < prefix.count && this.co.before(older, source));
-    return { read: log.reads[i]!, source: log.sources[i]! };
+  endGroup(key: number): number {
+    return this.index.endGroup(key);
   }
 
-  private append(op: Op, read: SourcedRead): void {
-    const logs = this.logs[op.chain]!;
-    let log = logs.get(read.key);
-    if (log === undefined) logs.set(read.key, (log = { pos: [], reads: [], sources: [], joins: new Int32Array(4 * this.co.width) }));
-    const w = this.co.width;
-    const row = log.pos.length * w;
-    if (row + w > log.joins.length) {
-      const grown = new Int32Array(log.joins.length * 2);
-      grown.set(log.joins);
-      log.joins = grown;
+  chainOfGroup(group: number): number {
+    return this.index.chainOf(group);
+  }
+
+  lastInGroupBelow(group: number, bound: number): number {
+    const e = this.index.entryFrom(group, bound) - 1;
+    return e < this.index.firstEntry(group) ? -1 : e;
+  }
+
+  /** The joined strict past of the sources up to entry e. */
+  joinAt(e: number): Int32Array {
+    return this.joins.subarray(e * this.co.width, (e + 1) * this.co.width);
+  }
+
+  /** Whether the read at `slot` of op u is stale against the sources up to entry e (see staleAgainst). */
+  staleAgainstEntry(u: number, slot: number, e: number): boolean {
+    const { chainOf, posOf, readSource } = this.co.analysis;
+    const source = readSource[slot]!;
+    if (source < 0) return staleAgainst(this.co, u, slot, this.joinAt(e));
+    return posOf[source]! < this.joins[e * this.co.width + chainOf[source]!]!;
+  }
+
+  /** Up to entry e, the first read whose source is causally after `older` (or e's read, for null). */
+  witness(e: number, older: number): { read: number; source: number } {
+    let i = e;
+    if (older >= 0) {
+      i = this.index.firstEntry(this.index.groupOfEntry(e));
+      while (!this.co.before(older, this.source(i))) i++;
     }
-    const source = this.co.analysis.ops[read.source]!;
-    const { rows } = this.co;
-    for (let c = 0; c < w; c++) {
-      const own = c === source.chain ? source.pos : rows[read.source * w + c]!;
-      log.joins[row + c] = row === 0 ? own : Math.max(own, log.joins[row - w + c]!);
-    }
-    log.pos.push(op.pos);
-    log.reads.push(op.id);
-    log.sources.push(read.source);
+    return { read: this.reader(i), source: this.source(i) };
+  }
+
+  private source(e: number): number {
+    return this.co.analysis.readSource[this.index.item[e]!]!;
+  }
+
+  private reader(e: number): number {
+    const { analysis } = this.co;
+    return analysis.at(this.index.chainOf(this.index.groupOfEntry(e)), this.index.pos[e]!);
   }
 }
 
@@ -94,41 +103,43 @@ export interface Observations {
 }
 
 /** Visits each op of `chain` in order, with what the process observed up to and including that op. */
-export function withObservations(co: Clocks, chain: number, visit: (op: Op, seen: Observations) => void): void {
+export function withObservations(co: Clocks, chain: number, visit: (u: number, seen: Observations) => void): void {
   const { analysis } = co;
+  const { chainOf, posOf, readStart, readSource } = analysis;
   const seen: Observations = { upTo: new Int32Array(analysis.width).fill(-1), by: new Int32Array(analysis.width) };
-  for (const id of analysis.chains[chain]!) {
-    const op = analysis.ops[id]!;
-    for (const read of op.reads) {
-      if (read.source < 0) continue;
-      const source = analysis.ops[read.source]!;
-      if (source.pos > seen.upTo[source.chain]!) {
-        seen.upTo[source.chain] = source.pos;
-        seen.by[source.chain] = id;
+  for (const u of analysis.chains[chain]!) {
+    for (let slot = readStart[u]!; slot < readStart[u + 1]!; slot++) {
+      const source = readSource[slot]!;
+      if (source < 0) continue;
+      if (posOf[source]! > seen.upTo[chainOf[source]!]!) {
+        seen.upTo[chainOf[source]!] = posOf[source]!;
+        seen.by[chainOf[source]!] = u;
       }
     }
-    visit(op, seen);
+    visit(u, seen);
   }
 }
 
-/** Whether a read saw something causally before a source of `join` (a joined strict past), or null where no delete explains it. */
-export function staleAgainst(co: Clocks, op: Op, read: SourcedRead, join: Int32Array): boolean {
-  if (read.source < 0) return !someDeleteExplains(co, op.id, read.key, join);
-  const source = co.analysis.ops[read.source]!;
-  return source.pos < join[source.chain]!;
+/** Whether the read at `slot` of op u saw something causally before a source of `join` (a joined strict past), or null where no delete explains it. */
+export function staleAgainst(co: Clocks, u: number, slot: number, join: Int32Array): boolean {
+  const { chainOf, posOf, readKey, readSource } = co.analysis;
+  const source = readSource[slot]!;
+  if (source < 0) return !someDeleteExplains(co, u, readKey[slot]!, join);
+  return posOf[source]! < join[chainOf[source]!]!;
 }
 
 export function reportStale(
   co: Clocks,
   sink: AnomalySink,
   type: StaleReadType,
-  op: Op,
-  read: SourcedRead,
+  u: number,
+  slot: number,
   expected: number,
   because: Link[],
 ): void {
+  const { keyNames, readKey, readSource } = co.analysis;
   sink.report(type, () =>
-    staleRead(co, { type, read: op.id, key: read.key, saw: read.source, expected, because, perProcess: true }),
+    staleRead(co, { type, read: u, key: keyNames[readKey[slot]!]!, saw: readSource[slot]!, expected, because, perProcess: true }),
   );
 }
 

@@ -18,16 +18,15 @@ export interface StaleDraft {
 /** A stale read witness; `older` (saw before expected) is explained through causal order. */
 export function staleRead(co: Clocks, draft: StaleDraft): StaleRead {
   const { analysis } = co;
-  const index = (op: number): number => analysis.ops[op]!.index;
   const witness: StaleRead = {
     type: draft.type,
-    read: index(draft.read),
+    read: analysis.index(draft.read),
     key: draft.key,
-    saw: draft.saw < 0 ? null : index(draft.saw),
-    expected: index(draft.expected),
+    saw: draft.saw < 0 ? null : analysis.index(draft.saw),
+    expected: analysis.index(draft.expected),
     because: toSteps(analysis, draft.because),
   };
-  if (draft.perProcess) witness.process = analysis.ops[draft.read]!.process;
+  if (draft.perProcess) witness.process = analysis.process(draft.read);
   if (draft.saw >= 0) witness.older = toSteps(analysis, explainCausal(co, draft.saw, draft.expected));
   return witness;
 }
