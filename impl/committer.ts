@@ -12,6 +12,8 @@ export interface CommitHooks {
   failed(writeIds: number[], error: Error): void;
   /** A PUT attempt failed; the writes are still being committed. */
   attemptFailed(writeIds: number[]): void;
+  /** The entry is no longer in flight (acknowledged, queued again or abandoned). */
+  landed(batch: Batch): void;
 }
 
 type Outcome = "valid" | "not counted";
@@ -95,6 +97,7 @@ export class Committer {
 
   private async settle(batch: Batch): Promise<void> {
     const outcome = await this.commit(batch);
+    this.hooks.landed(batch);
     if (outcome === undefined) return;
     if (outcome === "valid") {
       this.rejections = 0;

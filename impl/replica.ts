@@ -66,6 +66,7 @@ export class ManifestReplica {
       attemptFailed: (writeIds) => {
         if (ctx.mutations.dropOptimisticOnFailure) this.publish(writeIds.flatMap((id) => this.dropOverlay(id)));
       },
+      landed: (batch) => queueMicrotask(() => this.publish(this.state.keysAfter(batch.entry))),
     });
     this.notifier = new Notifier((error) => ctx.log("error", `subscriber threw: ${String(error)}`));
   }
@@ -203,18 +204,29 @@ export class ManifestReplica {
     return keys;
   }
 
+  /**
+   * The log's pointer for `key` as this client shows it: while an own entry is
+   * in flight, remote entries ordered after it are held back. Its optimistic
+   * values show meanwhile; showing a later remote entry too would let the
+   * entry, if it is then committed again under a later timestamp, reappear.
+   */
+  private visiblePointer(key: string): Pointer | undefined {
+    const inFlight = this.committer.queue.oldestInFlight();
+    return inFlight ? this.state.pointerBefore(key, inFlight) : this.state.pointer(key);
+  }
+
   private async valueOf(key: string): Promise<Json | undefined> {
-    const local = this.overlay.get(key);
-    if (local) return local[local.length - 1]!.value;
-    const pointer = this.state.pointer(key);
+    const local = this.overlay.get(key)?.at(-1);
+    if (local) return local.value;
+    const pointer = this.visiblePointer(key);
     return pointer ? this.content.fetch(pointer, this.ctx.manifest.bucket) : undefined;
   }
 
   /** The current value when it is known without I/O. */
   private currentIfCached(key: string): { value: Json | undefined } | undefined {
-    const local = this.overlay.get(key);
-    if (local) return { value: local[local.length - 1]!.value };
-    const pointer = this.state.pointer(key);
+    const local = this.overlay.get(key)?.at(-1);
+    if (local) return { value: local.value };
+    const pointer = this.visiblePointer(key);
     if (!pointer) return { value: undefined };
     const peeked = this.content.peek(pointer, this.ctx.manifest.bucket);
     return peeked.cached ? { value: peeked.value } : undefined;
@@ -230,9 +242,9 @@ export class ManifestReplica {
   }
 
   private async deliverWhenFetched(key: string): Promise<void> {
-    const pointer = this.state.pointer(key);
+    const pointer = this.visiblePointer(key);
     if ((await this.valueForSubscribers(key)) === FETCH_FAILED) return;
-    if (this.state.pointer(key) === pointer) this.publish([key]);
+    if (this.visiblePointer(key) === pointer) this.publish([key]);
   }
 
   /** Subscribers must not miss a value to a passing fault: fetching retries until it cannot succeed. */
@@ -281,7 +293,9 @@ export class ManifestReplica {
       this.lastCheckpointTs = Math.max(this.lastCheckpointTs, log.checkpoint.ts);
     }
     for (const entry of log.entries) for (const key of this.state.apply(entry)) changed.add(key);
-    this.state.fold(log.settledTs);
+    // An entry in flight must stay unfolded-over, so that what is ordered after it can be held back.
+    const inFlight = this.committer.queue.oldestInFlight();
+    this.state.fold(inFlight ? Math.min(log.settledTs, inFlight.ts - 1) : log.settledTs);
     if (!this.synced) {
       this.synced = true;
       this.readyWaiters.splice(0).forEach((resolve) => resolve());

@@ -10,6 +10,7 @@
 import type { Entry, Op, Pointer } from "./entry-codec.ts";
 import { MAX_SEQ } from "./log-keys.ts";
 import { NO_MUTATIONS, type Mutations } from "./mutations.ts";
+import { compareOrder, type Order } from "./order.ts";
 
 export interface QueuedWrite {
   id: number;
@@ -42,6 +43,11 @@ export class CommitQueue {
 
   get length(): number {
     return this.queue.length;
+  }
+
+  /** The order of the oldest entry in flight. */
+  oldestInFlight(): Order | undefined {
+    return this.inFlight.reduce<Order | undefined>((oldest, { entry }) => (oldest && compareOrder(oldest, entry) < 0 ? oldest : entry), undefined);
   }
 
   /** `ops` undefined: the write is waiting for its content objects. */

@@ -67,4 +67,20 @@ describe("manifest state", () => {
     expect(state.apply(entry)).toEqual([]);
     expect(state.maxTs).toBe(11);
   });
+
+  it("derives a key's pointer from the entries ordered before a bound, and names the keys after it", () => {
+    const state = new ManifestState();
+    const bound = { ts: 10, session: "aaaa", seq: 0 };
+    state.apply({ ts: 5, session: "bbbb", seq: 0, ops: [["x", { value: 1 }], ["y", { value: 1 }]] });
+    state.fold(5);
+    state.apply({ ts: 9, session: "bbbb", seq: 1, ops: [["x", { value: 2 }]] });
+    state.apply({ ts: 10, session: "bbbb", seq: 0, ops: [["x", { value: 3 }], ["z", null]] });
+    state.apply({ ts: 12, session: "cccc", seq: 0, ops: [["y", null]] });
+    expect(state.pointer("x")).toEqual({ value: 3 });
+    expect(state.pointerBefore("x", bound)).toEqual({ value: 2 });
+    expect(state.pointerBefore("y", bound)).toEqual({ value: 1 });
+    expect(state.pointerBefore("z", bound)).toBeUndefined();
+    expect(state.keysAfter(bound)).toEqual(new Set(["x", "z", "y"]));
+    expect(state.keysAfter({ ts: 11, session: "aaaa", seq: 0 })).toEqual(new Set(["y"]));
+  });
 });

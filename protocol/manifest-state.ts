@@ -54,6 +54,30 @@ export class ManifestState {
     return this.view.get(key)?.pointer ?? undefined;
   }
 
+  /**
+   * The pointer of `key` as derived from the entries ordered before `bound`
+   * only (folded entries always count).
+   */
+  pointerBefore(key: string, bound: Order): Pointer | undefined {
+    const slot = this.view.get(key);
+    if (!slot?.order || compareOrder(slot.order, bound) < 0) return slot?.pointer ?? undefined;
+    let best: Entry | undefined;
+    let pointer: Pointer | null | undefined = this.folded.get(key);
+    for (const entry of this.window.values()) {
+      if (compareOrder(entry, bound) >= 0 || (best && compareOrder(entry, best) < 0)) continue;
+      const op = entry.ops.find(([written]) => written === key);
+      if (op) [best, pointer] = [entry, op[1]];
+    }
+    return pointer ?? undefined;
+  }
+
+  /** The keys written by window entries ordered after `bound`. */
+  keysAfter(bound: Order): Set<string> {
+    const keys = new Set<string>();
+    for (const entry of this.window.values()) if (compareOrder(entry, bound) > 0) for (const [key] of entry.ops) keys.add(key);
+    return keys;
+  }
+
   *entries(): IterableIterator<[string, Pointer]> {
     for (const [key, slot] of this.view) if (slot.pointer !== null) yield [key, slot.pointer];
   }
