@@ -27,7 +27,7 @@ interface LocalWrite {
 const FETCH_FAILED = Symbol("fetch failed");
 
 /** Even with the marker, list at least this often, in case a writer's marker PUT was lost. */
-export const FULL_LIST_INTERVAL_MS = 10_000;
+export const FULL_LIST_INTERVAL_MS = 30_000;
 
 /**
  * One client's copy of one manifest: the synced state, the optimistic overlay
