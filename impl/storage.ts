@@ -55,3 +55,26 @@ export class StorageError extends Error implements StorageErrorDetails {
     this.ambiguous = details.ambiguous;
   }
 }
+
+/** A call to a `Storage`, tagged with its kind. */
+export type StorageCall =
+  | { kind: "get"; request: GetRequest }
+  | { kind: "put"; request: PutRequest }
+  | { kind: "delete"; request: DeleteRequest }
+  | { kind: "list"; request: ListRequest };
+
+/**
+ * `inner` with every call handed to `around`, which makes it through `send`
+ * and may wait, count, observe or hold it on the way.
+ */
+export function interceptStorage(
+  inner: Storage,
+  around: <R extends { date?: number }>(call: StorageCall, send: () => Promise<R>) => Promise<R>,
+): Storage {
+  return {
+    getObject: (request) => around({ kind: "get", request }, () => inner.getObject(request)),
+    putObject: (request) => around({ kind: "put", request }, () => inner.putObject(request)),
+    deleteObject: (request) => around({ kind: "delete", request }, () => inner.deleteObject(request)),
+    listObjects: (request) => around({ kind: "list", request }, () => inner.listObjects(request)),
+  };
+}

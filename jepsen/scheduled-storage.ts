@@ -7,28 +7,22 @@
  * run fails.
  */
 import type { Scheduler } from "fast-check";
-import type { Storage } from "../impl/storage.ts";
+import { interceptStorage, type Storage, type StorageCall } from "../impl/storage.ts";
+import { outcomeOf } from "../model/traffic-record.ts";
 import { flushMicrotasks, type VirtualClock } from "../model/virtual-clock.ts";
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** `inner`, with every answer held until `scheduler` releases it. */
 export function scheduledStorage(inner: Storage, scheduler: Scheduler, label: string): Storage {
-  const hold = async <T>(call: Promise<T>, what: string): Promise<T> => {
-    const settled = await call.then(
-      (value): Settled<T> => ({ ok: true, value }),
-      (error: unknown): Settled<T> => ({ ok: false, error }),
-    );
-    const released = await scheduler.schedule(Promise.resolve(settled), `${label} ${what}`);
-    if (released.ok) return released.value;
+  return interceptStorage(inner, async (call, send) => {
+    const outcome = await outcomeOf(send());
+    const released = await scheduler.schedule(Promise.resolve(outcome), `${label} ${describe(call)}`);
+    if (released.ok) return released.response;
     throw released.error;
-  };
-  return {
-    getObject: (request) => hold(inner.getObject(request), `GET ${request.key}`),
-    putObject: (request) => hold(inner.putObject(request), `PUT ${request.key}`),
-    deleteObject: (request) => hold(inner.deleteObject(request), `DELETE ${request.key}`),
-    listObjects: (request) => hold(inner.listObjects(request), `LIST ${request.prefix ?? ""}`),
-  };
+  });
+}
+
+function describe(call: StorageCall): string {
+  return call.kind === "list" ? `LIST ${call.request.prefix}` : `${call.kind.toUpperCase()} ${call.request.key}`;
 }
 
 /** Drives a virtual clock with every step chosen by a scheduler. */

@@ -23,7 +23,7 @@ import { connectionRefused, internalError, slowDown, timeoutError } from "./faul
 import { faultRates, FateDice, NO_FAULTS, type FaultRates, type RequestFate } from "./request-fate.ts";
 import type { SeededRandom } from "./seeded-random.ts";
 import type { RequestKind, SimRequest } from "./sim-request.ts";
-import type { Outcome } from "./traffic-record.ts";
+import { outcomeOf, type Outcome } from "./traffic-record.ts";
 
 export type { FaultRates } from "./request-fate.ts";
 
@@ -239,13 +239,6 @@ export class FaultyStorage implements Storage {
     const key = sent.kind === "list" ? sent.request.prefix : sent.request.key;
     this.#onFault({ fault, request: sent.kind, key, at: this.#env.now(), ...(applied !== undefined && { applied }) });
   }
-}
-
-function outcomeOf<R>(call: Promise<R>): Promise<Outcome<R>> {
-  return call.then(
-    (response): Outcome<R> => ({ ok: true, response }),
-    (error: unknown): Outcome<R> => ({ ok: false, error }),
-  );
 }
 
 function noFaultCounts(): FaultCounts {

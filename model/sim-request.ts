@@ -1,26 +1,10 @@
-import type {
-  DeleteRequest,
-  DeleteResponse,
-  GetRequest,
-  GetResponse,
-  ListRequest,
-  ListResponse,
-  PutRequest,
-  PutResponse,
-} from "../protocol/storage-vocabulary.ts";
+import type { StorageCall } from "../impl/storage.ts";
 import type { SeededRandom } from "./seeded-random.ts";
 
-export interface Exchanges {
-  get: { request: GetRequest; response: GetResponse };
-  put: { request: PutRequest; response: PutResponse };
-  delete: { request: DeleteRequest; response: DeleteResponse };
-  list: { request: ListRequest; response: ListResponse };
-}
-
-export type RequestKind = keyof Exchanges;
+export type RequestKind = StorageCall["kind"];
 
 /** A request as it travels to the simulated store, tagged with its kind. */
-export type SimRequest = { [K in RequestKind]: { kind: K; request: Exchanges[K]["request"] } }[RequestKind];
+export type SimRequest = StorageCall;
 
 /** How long a request takes to reach the store, and its answer to come back. */
 export interface Delivery {

@@ -25,6 +25,14 @@ export interface RequestLogEntry {
 
 export type Outcome<R> = { ok: true; response: R } | { ok: false; error: unknown };
 
+/** Resolves, never rejects, with how `call` settled. */
+export function outcomeOf<R>(call: Promise<R>): Promise<Outcome<R>> {
+  return call.then(
+    (response): Outcome<R> => ({ ok: true, response }),
+    (error: unknown): Outcome<R> => ({ ok: false, error }),
+  );
+}
+
 /** What crossed the wire: counters always, a per-request log on demand. */
 export class TrafficRecord {
   #stats = zeroStats();
