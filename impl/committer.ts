@@ -12,7 +12,7 @@ export interface CommitHooks {
   failed(writeIds: number[], error: Error): void;
   /** A PUT attempt failed; the writes are still being committed. */
   attemptFailed(writeIds: number[]): void;
-  /** The entry is no longer in flight (acknowledged, queued again or abandoned). */
+  /** The entry has left the queue's in-flight set (acknowledged, queued again or abandoned). */
   landed(batch: Batch): void;
 }
 
@@ -97,16 +97,13 @@ export class Committer {
 
   private async settle(batch: Batch): Promise<void> {
     const outcome = await this.commit(batch);
-    this.hooks.landed(batch);
-    if (outcome === undefined) return;
     if (outcome === "valid") {
       this.rejections = 0;
       this.hooks.acked(this.queue.acked(batch));
       this.touchMarker(batch);
-    } else {
-      this.queue.rejected(batch);
-      await sleep(this.ctx.env, backoffMs(this.ctx.env, this.rejections++, PERSISTENT_RETRY));
-    }
+    } else if (outcome === "not counted") this.queue.rejected(batch);
+    this.hooks.landed(batch);
+    if (outcome === "not counted") await sleep(this.ctx.env, backoffMs(this.ctx.env, this.rejections++, PERSISTENT_RETRY));
   }
 
   /** The outcome, or undefined when the writes failed for good. */
@@ -167,7 +164,7 @@ export class Committer {
     );
     const found = listing.contents.find((object) => object.key === key);
     if (!found) return "not counted";
-    const validity = this.ctx.mutations.noStaleCheck ? { valid: true as const } : entryValidity(ts, found.lastModified, this.ctx.bounds);
+    const validity = entryValidity(ts, found.lastModified, this.ctx.bounds, !this.ctx.mutations.noStaleCheck);
     if (!validity.valid) this.ctx.log("warn", `own entry ${key} is invalid (${validity.reason}); committing again`);
     return validity.valid ? "valid" : "not counted";
   }

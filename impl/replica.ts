@@ -1,3 +1,4 @@
+import { lagMs, type TimingBounds } from "../protocol/bounds.ts";
 import { checkpointDue, type CheckpointPolicy } from "../protocol/checkpoint-policy.ts";
 import type { Batch } from "../protocol/commit-queue.ts";
 import { encodeCheckpoint, type Op, type Pointer } from "../protocol/entry-codec.ts";
@@ -27,7 +28,15 @@ interface LocalWrite {
 const FETCH_FAILED = Symbol("fetch failed");
 
 /** Even with the marker, list at least this often, in case a writer's marker PUT was lost. */
-export const FULL_LIST_INTERVAL_MS = 30_000;
+const FULL_LIST_INTERVAL_MS = 30_000;
+
+/**
+ * How long after a write is acknowledged every replica polling every
+ * `pollMs` shows it (or a later write), whether or not its marker PUT landed.
+ */
+export function convergedWithinMs(bounds: TimingBounds, pollMs: number): number {
+  return lagMs(bounds) + FULL_LIST_INTERVAL_MS + 4 * pollMs;
+}
 
 /**
  * One client's copy of one manifest: the synced state, the optimistic overlay
@@ -66,7 +75,7 @@ export class ManifestReplica {
       attemptFailed: (writeIds) => {
         if (ctx.mutations.dropOptimisticOnFailure) this.publish(writeIds.flatMap((id) => this.dropOverlay(id)));
       },
-      landed: (batch) => queueMicrotask(() => this.publish(this.state.keysAfter(batch.entry))),
+      landed: (batch) => this.publish(this.state.keysAfter(batch.entry)),
     });
     this.notifier = new Notifier((error) => ctx.log("error", `subscriber threw: ${String(error)}`));
   }

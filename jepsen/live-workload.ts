@@ -6,14 +6,11 @@
  */
 import type { Env } from "../impl/env.ts";
 import type { MPS3 } from "../impl/mps3.ts";
-import { FULL_LIST_INTERVAL_MS } from "../impl/replica.ts";
+import { convergedWithinMs } from "../impl/replica.ts";
 import { sleep } from "../impl/retry.ts";
-import { lagMs, type TimingBounds } from "../protocol/bounds.ts";
-import { check, type CheckResult } from "./check.ts";
-import type { History } from "./history.ts";
+import type { TimingBounds } from "../protocol/bounds.ts";
+import { judge, type Judgement } from "./judgement.ts";
 import { HistoryRecorder, type RecordedProcess } from "./recorder.ts";
-import { referenceMismatches } from "./reference-model.ts";
-import { CLAIMED_MODELS } from "./simulation.ts";
 
 export interface LiveWorkloadOptions {
   clients: MPS3[];
@@ -26,14 +23,7 @@ export interface LiveWorkloadOptions {
   heal: () => void;
 }
 
-export interface LiveWorkloadResult {
-  history: History;
-  jsonl: string;
-  check: CheckResult;
-  mismatches: string[];
-}
-
-export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<LiveWorkloadResult> {
+export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<Judgement> {
   const { env } = options;
   const recorder = new HistoryRecorder(() => env.now());
   const keys = Array.from({ length: options.keys }, (_, i) => `key-${i}`);
@@ -43,11 +33,10 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<Liv
   await Promise.all(processes.map((process) => runProcess(process, keys, env, () => env.now() < stopAt)));
   options.heal();
   for (const process of processes) process.unsubscribeAll();
-  await sleep(env, lagMs(options.bounds) + FULL_LIST_INTERVAL_MS + 4 * options.pollFrequencyMs);
+  await sleep(env, convergedWithinMs(options.bounds, options.pollFrequencyMs));
   recorder.quiesce();
   for (const process of processes) for (const key of keys) await process.get(key);
-  const history = recorder.history();
-  return { history, jsonl: recorder.jsonl(), check: check(history, { models: CLAIMED_MODELS }), mismatches: referenceMismatches(history) };
+  return judge(recorder);
 }
 
 async function runProcess(process: RecordedProcess, keys: string[], env: Env, running: () => boolean): Promise<void> {

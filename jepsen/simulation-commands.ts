@@ -8,7 +8,8 @@ import fc from "fast-check";
 import { DEFAULT_BOUNDS, type TimingBounds } from "../protocol/bounds.ts";
 import type { Mutations } from "../protocol/mutations.ts";
 import type { VendorProfile } from "../model/vendor-profiles.ts";
-import { CLAIMED_MODELS, Simulation, type SimulationConfig, type SimulationResult } from "./simulation.ts";
+import { CLAIMED_MODELS } from "./judgement.ts";
+import { Simulation, type SimulationConfig, type SimulationResult } from "./simulation.ts";
 import { renderResult } from "./render.ts";
 
 interface Model {

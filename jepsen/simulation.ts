@@ -8,20 +8,17 @@
 import type { Scheduler } from "fast-check";
 import { MPS3 } from "../impl/mps3.ts";
 import type { LogLevel } from "../impl/logger.ts";
-import { FULL_LIST_INTERVAL_MS } from "../impl/replica.ts";
-import { DEFAULT_BOUNDS, lagMs, type TimingBounds } from "../protocol/bounds.ts";
+import { convergedWithinMs } from "../impl/replica.ts";
+import { DEFAULT_BOUNDS, type TimingBounds } from "../protocol/bounds.ts";
 import { NO_MUTATIONS, type Mutations } from "../protocol/mutations.ts";
 import { crashableEnv } from "../model/crashable-env.ts";
 import { uniformDelay } from "../model/delay-distributions.ts";
 import { FaultyStorage, type FaultCounts, type FaultRates } from "../model/faulty-storage.ts";
 import { S3Simulator } from "../model/s3-simulator.ts";
-import type { VendorProfile } from "../model/vendor-profiles.ts";
-import { aws } from "../model/vendor-profiles.ts";
+import { aws, type VendorProfile } from "../model/vendor-profiles.ts";
 import { VirtualClock } from "../model/virtual-clock.ts";
-import { check, type CheckResult, type ModelName } from "./check.ts";
-import type { History } from "./history.ts";
+import { judge, type Judgement } from "./judgement.ts";
 import { HistoryRecorder, type RecordedProcess } from "./recorder.ts";
-import { referenceMismatches } from "./reference-model.ts";
 import { ScheduledDriver, scheduledStorage } from "./scheduled-storage.ts";
 
 export interface ClientClock {
@@ -51,21 +48,13 @@ export interface SimulationConfig {
   adaptiveClock?: boolean;
 }
 
-export interface SimulationResult {
-  history: History;
-  jsonl: string;
-  check: CheckResult;
-  /** Where a read disagreed with the single-writer reference model. */
-  mismatches: string[];
+export interface SimulationResult extends Judgement {
   /** Final reads that never completed: a liveness failure. */
   stuck: string[];
   faults: FaultCounts;
   virtualMs: number;
   warnings: string[];
 }
-
-/** What MPS3 promises: causal convergence, the session guarantees, no lost or fractured writes. */
-export const CLAIMED_MODELS: readonly ModelName[] = ["cc", "ccv", "ryw", "mr", "mw", "wfr", "convergence", "lost", "atomic"];
 
 const BUCKET = "sim";
 const POLL_MS = 250;
@@ -178,8 +167,7 @@ export class Simulation {
     const allIdle = () => this.clients.every((c) => c.crashed || c.processes.every((p) => !p.busy));
     const start = this.clock.now();
     await this.driver.run(10 * BUSY_WAIT_MS, allIdle);
-    // Long enough for every valid entry to settle and every replica to list once, marker or not.
-    await this.driver.run(lagMs(this.config.bounds ?? DEFAULT_BOUNDS) + FULL_LIST_INTERVAL_MS + 4 * POLL_MS);
+    await this.driver.run(convergedWithinMs(this.config.bounds ?? DEFAULT_BOUNDS, POLL_MS));
     this.recorder.quiesce();
     const stuck: string[] = [];
     for (const c of this.clients) {
@@ -194,13 +182,9 @@ export class Simulation {
         }
       }
     }
-    const history = this.recorder.history();
     const faults = sumFaults([...this.retired, ...this.clients.map((c) => c.storage)]);
     return {
-      history,
-      jsonl: this.recorder.jsonl(),
-      check: check(history, { models: CLAIMED_MODELS }),
-      mismatches: referenceMismatches(history),
+      ...judge(this.recorder),
       stuck,
       faults,
       virtualMs: this.clock.now() - start,

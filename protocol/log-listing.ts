@@ -64,7 +64,7 @@ export function judgeLogPage(
       verdict.complete = true;
       break;
     }
-    const validity = checkStale ? entryValidity(parsed.ts, object.lastModified, bounds) : { valid: true as const };
+    const validity = entryValidity(parsed.ts, object.lastModified, bounds, checkStale);
     if (!validity.valid) verdict.rejected.push({ key: object.key, reason: validity.reason });
     else if (!known.knows(parsed)) verdict.entries.push({ ...parsed, key: object.key, lastModified: object.lastModified });
   }

@@ -8,7 +8,9 @@ export type Validity = { valid: true } | { valid: false; reason: string };
 
 const VALID: Validity = { valid: true };
 
-export function entryValidity(ts: number, lastModified: number, bounds: TimingBounds): Validity {
+/** `checkStale` is false only in the noStaleCheck mutant (see mutations.ts). */
+export function entryValidity(ts: number, lastModified: number, bounds: TimingBounds, checkStale = true): Validity {
+  if (!checkStale) return VALID;
   const lateBy = lastModified - ts;
   if (lateBy > bounds.staleMs) {
     return { valid: false, reason: `landed ${lateBy} ms after its timestamp (bound ${bounds.staleMs} ms)` };
