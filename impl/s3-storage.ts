@@ -5,6 +5,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { utf8Length } from "../protocol/json-value.ts";
 import { createS3Client, type S3ConnectionConfig } from "./s3-client.ts";
 import { errorCodeOf, httpStatusOf, toStorageError, type RequestEffect } from "./s3-errors.ts";
 import { captureResponseHeaders, parseHttpDate, type ResponseHeaders } from "./s3-response-headers.ts";
@@ -71,7 +72,7 @@ export class S3Storage implements Storage {
       Key: req.key,
       Body: req.body,
       // The SDK omits Content-Length for an empty body; S3 then refuses the chunked upload.
-      ContentLength: Buffer.byteLength(req.body, "utf8"),
+      ContentLength: utf8Length(req.body),
       ContentType: req.contentType,
       IfNoneMatch: req.ifNoneMatch,
       IfMatch: req.ifMatch,

@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
+import { md5 } from "@noble/hashes/legacy.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 
 /** S3's ETag of a single-part upload: the quoted MD5 hex of the body. */
 export function etagOf(body: string): string {
-  return `"${createHash("md5").update(body, "utf8").digest("hex")}"`;
+  return `"${bytesToHex(md5(utf8ToBytes(body)))}"`;
 }
 
-export function utf8ByteLength(text: string): number {
-  return Buffer.byteLength(text, "utf8");
-}
+export { utf8Length as utf8ByteLength } from "../protocol/json-value.ts";

@@ -4,17 +4,32 @@ import type { Utf8KeyIndex } from "./utf8-key-index.ts";
 
 const TOKEN_MARK = "after:";
 
-/** An opaque token that resumes a listing right after `key`. */
+/** An opaque token that resumes a listing right after `key`: base64url of the UTF-16LE code units. */
 function continuationTokenAfter(key: string): string {
-  return Buffer.from(TOKEN_MARK + key, "utf16le").toString("base64url");
+  const text = TOKEN_MARK + key;
+  let bytes = "";
+  for (let i = 0; i < text.length; i++) bytes += String.fromCharCode(text.charCodeAt(i) & 0xff, text.charCodeAt(i) >> 8);
+  return btoa(bytes).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
 function keyAfterToken(token: string): string {
-  const decoded = Buffer.from(token, "base64url").toString("utf16le");
-  if (!decoded.startsWith(TOKEN_MARK)) {
+  const decoded = utf16leOfBase64url(token);
+  if (decoded === undefined || !decoded.startsWith(TOKEN_MARK)) {
     throw invalidArgument("The continuation token provided is incorrect");
   }
   return decoded.slice(TOKEN_MARK.length);
+}
+
+function utf16leOfBase64url(token: string): string | undefined {
+  let bytes: string;
+  try {
+    bytes = atob(token.replaceAll("-", "+").replaceAll("_", "/"));
+  } catch {
+    return undefined;
+  }
+  let text = "";
+  for (let i = 0; i + 1 < bytes.length; i += 2) text += String.fromCharCode(bytes.charCodeAt(i) | (bytes.charCodeAt(i + 1) << 8));
+  return text;
 }
 
 export interface Page<T> {

@@ -22,6 +22,7 @@ import type {
   PutRequest,
   PutResponse,
 } from "../protocol/storage-vocabulary.ts";
+import { utf8Length } from "../protocol/json-value.ts";
 import type { Storage } from "../impl/storage.ts";
 import { Bucket, type StoredVersion } from "./bucket.ts";
 import { invalidArgument, keyTooLong, noSuchBucket } from "./s3-errors.ts";
@@ -190,7 +191,7 @@ function attempt<R>(run: () => R): Outcome<R> {
 /** S3 keys are non-empty, well-formed Unicode, at most 1,024 UTF-8 bytes. */
 function checkKey(key: string): void {
   if (key === "") throw invalidArgument("An object key must not be empty");
-  const bytes = Buffer.from(key, "utf8");
-  if (bytes.toString("utf8") !== key) throw invalidArgument("An object key must be well-formed Unicode");
-  if (bytes.length > MAX_KEY_BYTES) throw keyTooLong(bytes.length);
+  if (!key.isWellFormed()) throw invalidArgument("An object key must be well-formed Unicode");
+  const bytes = utf8Length(key);
+  if (bytes > MAX_KEY_BYTES) throw keyTooLong(bytes);
 }

@@ -37,7 +37,7 @@ export class SeededRandom {
    */
   fork(label: string): SeededRandom {
     let hash = mix32(this.seed ^ 0x5bd1e995);
-    for (const byte of Buffer.from(label, "utf8")) {
+    for (const byte of new TextEncoder().encode(label)) {
       hash = mix32(((hash ^ byte) + 0x9e3779b9) | 0);
     }
     return new SeededRandom(hash);

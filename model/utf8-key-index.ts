@@ -1,11 +1,13 @@
+const utf8 = new TextEncoder();
+
 /** Orders keys as S3 does: by their UTF-8 bytes, not by UTF-16 code units. */
 export function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  return compareBytes(utf8.encode(a), utf8.encode(b));
 }
 
 interface IndexedKey {
   key: string;
-  bytes: Buffer;
+  bytes: Uint8Array;
 }
 
 /** A sorted set of keys in UTF-8 byte order, scanned from a lower bound. */
@@ -17,22 +19,22 @@ export class Utf8KeyIndex {
   }
 
   add(key: string): void {
-    const bytes = Buffer.from(key, "utf8");
+    const bytes = utf8.encode(key);
     const at = this.#lowerBound(bytes);
     if (this.#entries[at]?.key !== key) this.#entries.splice(at, 0, { key, bytes });
   }
 
   remove(key: string): void {
-    const at = this.#lowerBound(Buffer.from(key, "utf8"));
+    const at = this.#lowerBound(utf8.encode(key));
     if (this.#entries[at]?.key === key) this.#entries.splice(at, 1);
   }
 
   /** Keys starting with `prefix`, in order, strictly after `after` when given. */
   *scan(prefix: string, after?: string): Generator<string> {
-    const prefixBytes = Buffer.from(prefix, "utf8");
+    const prefixBytes = utf8.encode(prefix);
     let at = this.#lowerBound(prefixBytes);
     if (after !== undefined) {
-      const afterBytes = Buffer.from(after, "utf8");
+      const afterBytes = utf8.encode(after);
       at = Math.max(at, this.#upperBound(afterBytes));
     }
     for (; at < this.#entries.length; at++) {
@@ -43,13 +45,13 @@ export class Utf8KeyIndex {
   }
 
   /** First position whose key is not below `bytes`. */
-  #lowerBound(bytes: Buffer): number {
-    return this.#partitionPoint((entry) => Buffer.compare(entry.bytes, bytes) < 0);
+  #lowerBound(bytes: Uint8Array): number {
+    return this.#partitionPoint((entry) => compareBytes(entry.bytes, bytes) < 0);
   }
 
   /** First position whose key is above `bytes`. */
-  #upperBound(bytes: Buffer): number {
-    return this.#partitionPoint((entry) => Buffer.compare(entry.bytes, bytes) <= 0);
+  #upperBound(bytes: Uint8Array): number {
+    return this.#partitionPoint((entry) => compareBytes(entry.bytes, bytes) <= 0);
   }
 
   #partitionPoint(isBefore: (entry: IndexedKey) => boolean): number {
@@ -64,6 +66,14 @@ export class Utf8KeyIndex {
   }
 }
 
-function startsWith(bytes: Buffer, prefix: Buffer): boolean {
-  return bytes.length >= prefix.length && bytes.subarray(0, prefix.length).equals(prefix);
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  return bytes.length >= prefix.length && compareBytes(bytes.subarray(0, prefix.length), prefix) === 0;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const shared = Math.min(a.length, b.length);
+  for (let i = 0; i < shared; i++) {
+    if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  }
+  return Math.sign(a.length - b.length);
 }

@@ -158,7 +158,10 @@ export class VirtualClock {
   }
 }
 
+/** A new macrotask: setImmediate on Node; browsers have none, so a zero-delay timer there. */
+const nextTask: (run: () => void) => void = typeof setImmediate === "function" ? setImmediate : (run) => setTimeout(run, 0);
+
 /** Resolves once every promise job already queued, and every job those queue, has run. */
 export function flushMicrotasks(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => nextTask(resolve));
 }
