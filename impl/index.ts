@@ -3,6 +3,7 @@ export type { Handler, Watcher, ManifestEvent } from "./notifier.ts";
 export type { Ref, KeyLike } from "./refs.ts";
 export { realEnv, type Env } from "./env.ts";
 export { StorageError, type Storage } from "./storage.ts";
+export { FetchStorage, type FetchStorageConfig } from "./fetch-storage.ts";
 export type * from "../protocol/storage-vocabulary.ts";
 export type { Json } from "../protocol/json-value.ts";
 export { DEFAULT_BOUNDS, type TimingBounds } from "../protocol/bounds.ts";

@@ -9,22 +9,51 @@ export interface FakeAnswer {
   body?: string;
 }
 
+/** No answer: the socket fails with this Node error code (`ECONNREFUSED`, `ECONNRESET`, ...). */
+export interface FakeNetworkFailure {
+  networkError: string;
+}
+
+export type FakeOutcome = FakeAnswer | FakeNetworkFailure;
+
+/** A request as it went out, whichever client sent it. */
+export interface RecordedRequest {
+  method: string;
+  /** Percent-encoded, as on the wire. */
+  path: string;
+  query: Record<string, string>;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function socketError(code: string): Error {
+  return Object.assign(new Error(`socket failed: ${code}`), { code });
+}
+
 /**
  * An SDK request handler that answers from a script instead of the network,
  * so tests exercise the SDK's own parsing, error and retry paths.
  */
 export class FakeHttpHandler {
-  readonly requests: { method: string; path: string; headers: Record<string, string> }[] = [];
-  private readonly answers: FakeAnswer[];
+  readonly requests: RecordedRequest[] = [];
+  private readonly answers: FakeOutcome[];
 
-  constructor(...answers: FakeAnswer[]) {
+  constructor(...answers: FakeOutcome[]) {
     this.answers = answers;
   }
 
-  async handle(request: { method: string; path: string; headers: Record<string, string> }) {
-    this.requests.push({ method: request.method, path: request.path, headers: { ...request.headers } });
+  async handle(request: SdkHttpRequest) {
+    this.requests.push({
+      method: request.method,
+      path: request.path,
+      query: queryOf(request.query),
+      headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value])),
+      body: bodyText(request.body),
+    });
     const answer = this.answers.shift();
     if (answer === undefined) throw new Error("FakeHttpHandler: no answer left");
+    if ("networkError" in answer) throw socketError(answer.networkError);
     return {
       response: {
         statusCode: answer.status,
@@ -39,6 +68,25 @@ export class FakeHttpHandler {
   httpHandlerConfigs(): Record<string, never> {
     return {};
   }
+}
+
+interface SdkHttpRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string | string[] | null>;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+function queryOf(query: SdkHttpRequest["query"]): Record<string, string> {
+  return Object.fromEntries(Object.entries(query ?? {}).map(([name, value]) => [name, String(value ?? "")]));
+}
+
+function bodyText(body: unknown): string {
+  if (body === undefined || body === null) return "";
+  if (typeof body === "string") return body;
+  if (body instanceof Uint8Array) return new TextDecoder().decode(body);
+  throw new Error(`FakeHttpHandler: cannot record a body of type ${typeof body}`);
 }
 
 export function s3ErrorXml(code: string): string {
