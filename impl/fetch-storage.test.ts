@@ -134,28 +134,26 @@ describe("listing keys", () => {
 });
 
 describe("timeouts", () => {
-  /** Requests as fetch received them; signing (Web Crypto) takes real time before that. */
-  const received: Request[] = [];
+  /** The abort signal of each request fetch received; signing (Web Crypto) takes real time before that. */
+  const received: AbortSignal[] = [];
 
   async function untilReceived(count: number): Promise<void> {
     while (received.length < count) await new Promise((resolve) => setImmediate(resolve));
   }
 
-  function onAbort(request: Request, fail: (error: unknown) => void): void {
-    request.signal.addEventListener("abort", () => fail(new DOMException("aborted", "AbortError")));
+  function receive(init: RequestInit | undefined, fail: (error: unknown) => void): void {
+    const signal = init?.signal;
+    if (!signal) throw new Error("request without an abort signal");
+    received.push(signal);
+    signal.addEventListener("abort", () => fail(new DOMException("aborted", "AbortError")));
   }
 
   /** A store that accepted the connection and went silent. */
-  const silentFetch: typeof fetch = (input) =>
-    new Promise((_, reject) => {
-      received.push(input as Request);
-      onAbort(input as Request, reject);
-    });
+  const silentFetch: typeof fetch = (_, init) => new Promise((_, reject) => receive(init, reject));
 
   /** A store that sent the headers and went silent. */
-  const stalledBody: typeof fetch = async (input) => {
-    received.push(input as Request);
-    const body = new ReadableStream({ start: (controller) => onAbort(input as Request, (error) => controller.error(error)) });
+  const stalledBody: typeof fetch = async (_, init) => {
+    const body = new ReadableStream({ start: (controller) => receive(init, (error) => controller.error(error)) });
     return new Response(body, { status: 200, headers: { etag: '"e"', "last-modified": "Sun, 01 Mar 2026 12:00:00 GMT" } });
   };
 

@@ -1,4 +1,4 @@
-import { AwsClient } from "aws4fetch";
+import { AwsV4Signer } from "aws4fetch";
 import { answerError, malformedBody, missingHeader, networkError, timeoutError } from "./fetch-storage-errors.ts";
 import { parseEndpoint, s3Url, type Query } from "./fetch-storage-urls.ts";
 import { parseErrorBody, parseListPage, UnexpectedXml } from "./fetch-storage-xml.ts";
@@ -61,14 +61,18 @@ const encoder = new TextEncoder();
 export class FetchStorage implements Storage {
   private readonly endpoint: URL;
   private readonly pathStyle: boolean;
-  private readonly signer: AwsClient;
+  private readonly credentials: FetchStorageConfig["credentials"];
+  private readonly region: string;
+  /** Signing keys derived from the secret, one per day (aws4fetch fills it). */
+  private readonly signingKeys = new Map<string, ArrayBuffer>();
   private readonly fetch: typeof fetch;
   private readonly timeoutMs: number;
 
   constructor(config: FetchStorageConfig) {
     this.endpoint = parseEndpoint(config.endpoint);
     this.pathStyle = config.forcePathStyle ?? true;
-    this.signer = new AwsClient({ ...config.credentials, service: "s3", region: config.region });
+    this.credentials = config.credentials;
+    this.region = config.region;
     this.fetch = config.fetch ?? ((input, init) => fetch(input, init));
     this.timeoutMs = config.requestTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
   }
@@ -173,19 +177,28 @@ export class FetchStorage implements Storage {
     const headers = Object.fromEntries(
       Object.entries(request.headers ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
-    const abort = new AbortController();
-    const signed = await this.signer.sign(url.toString(), {
+    const signed = await new AwsV4Signer({
+      ...this.credentials,
+      service: "s3",
+      region: this.region,
+      cache: this.signingKeys,
       method: request.method,
+      url: url.toString(),
       headers,
       // Bytes, not a string: fetch would add `Content-Type: text/plain` to a string body.
       body: request.body === undefined ? undefined : encoder.encode(request.body),
-      signal: abort.signal,
-      // A browser's HTTP cache would answer with objects the store has since replaced.
-      cache: "no-store",
-    });
+    }).sign();
+    const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), this.timeoutMs);
     try {
-      const response = await this.fetch(signed);
+      const response = await this.fetch(signed.url, {
+        method: signed.method,
+        headers: signed.headers,
+        body: signed.body,
+        signal: abort.signal,
+        // A browser's HTTP cache would answer with objects the store has since replaced.
+        cache: "no-store",
+      });
       return { url, status: response.status, headers: response.headers, body: await response.text() };
     } catch (error) {
       if (abort.signal.aborted) throw timeoutError(effect, url, this.timeoutMs);
