@@ -1,6 +1,6 @@
 import { contentKey } from "../protocol/log-keys.ts";
 import type { Pointer } from "../protocol/entry-codec.ts";
-import { jsonProblem, type Json } from "../protocol/json-value.ts";
+import { snapshotJson, type Json } from "../protocol/json-value.ts";
 import type { Env } from "./env.ts";
 import type { Logger } from "./logger.ts";
 import type { Ref } from "./refs.ts";
@@ -69,10 +69,9 @@ export class ContentStore {
 
   private parse(body: string, objectKey: string): Json | undefined {
     try {
-      const value: unknown = JSON.parse(body);
-      const problem = jsonProblem(value);
-      if (!problem) return value as Json;
-      this.log("warn", `content object ${objectKey} skipped: ${problem}`);
+      const snapshot = snapshotJson(JSON.parse(body));
+      if (snapshot.ok) return snapshot.value;
+      this.log("warn", `content object ${objectKey} skipped: ${snapshot.reason}`);
     } catch {
       this.log("warn", `content object ${objectKey} skipped: not JSON`);
     }

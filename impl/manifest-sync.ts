@@ -1,9 +1,9 @@
 import type { TimingBounds } from "../protocol/bounds.ts";
 import { decodeCheckpoint, decodeEntry, type Checkpoint, type Entry } from "../protocol/entry-codec.ts";
 import { logPrefix, parseLogKey } from "../protocol/log-keys.ts";
-import { judgeLogPage, listingStartAfter, settledBefore, type CheckpointRef, type EntryRef } from "../protocol/log-listing.ts";
+import { ListingJudge, listingStartAfter, settledBefore, type CheckpointRef, type EntryRef, type ListingResult } from "../protocol/log-listing.ts";
 import { NOTHING_FOLDED, type ManifestState } from "../protocol/manifest-state.ts";
-import { compareOrder } from "../protocol/order.ts";
+import { compareOrder, type Order } from "../protocol/order.ts";
 import type { ManifestContext } from "./manifest-context.ts";
 import { withRetry } from "./retry.ts";
 
@@ -15,6 +15,8 @@ export interface NewLog {
 }
 
 const MAX_PAGES = 10_000;
+/** Planted or corrupt checkpoints skipped in one sync before it gives up until the next. */
+const MAX_UNREADABLE_CHECKPOINTS = 8;
 const FETCH_CONCURRENCY = 8;
 
 /**
@@ -53,20 +55,26 @@ export class ManifestSync {
   }
 
   async fetchNew(): Promise<NewLog> {
-    const listed = await this.list();
-    const [checkpoint, entries] = await Promise.all([
-      listed.checkpoint ? this.fetchCheckpoint(listed.checkpoint) : undefined,
-      this.fetchEntries(listed.entries),
-    ]);
-    this.forgetSettled(listed.settledTs);
-    return { checkpoint, entries, settledTs: listed.settledTs };
+    for (let attempt = 1; ; attempt++) {
+      const listed = await this.list();
+      const [checkpoint, entries] = await Promise.all([
+        listed.checkpoint ? this.fetchCheckpoint(listed.checkpoint) : undefined,
+        this.fetchEntries(listed.entries),
+      ]);
+      if (listed.checkpoint && !checkpoint && attempt < MAX_UNREADABLE_CHECKPOINTS) continue;
+      if (listed.checkpoint && !checkpoint) throw new Error(`${attempt} checkpoints in a row were unreadable; listing again later`);
+      this.forgetSettled(listed.settledTs);
+      return { checkpoint, entries, settledTs: listed.settledTs };
+    }
   }
 
-  private async list(): Promise<{ entries: EntryRef[]; checkpoint: CheckpointRef | undefined; settledTs: number }> {
+  private async list(): Promise<ListingResult & { settledTs: number }> {
     const { bucket, key: manifest } = this.ctx.manifest;
-    const known = this.restartCold ? { watermark: NOTHING_FOLDED, knows: () => false } : this.state;
-    const entries: EntryRef[] = [];
-    let checkpoint: CheckpointRef | undefined;
+    const known = {
+      ...(this.restartCold ? { watermark: NOTHING_FOLDED, knows: () => false } : { watermark: this.state.watermark, knows: (order: Order) => this.state.knows(order) }),
+      skips: (key: string) => this.rejected.has(key),
+    };
+    const judge = new ListingJudge(manifest, known, this.ctx.bounds, !this.ctx.mutations.noStaleCheck);
     let listDate: number | undefined;
     let continuationToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -80,14 +88,12 @@ export class ManifestSync {
         }),
       );
       listDate ??= response.date ?? this.ctx.clock.now() - this.ctx.bounds.staleMs;
-      const verdict = judgeLogPage(manifest, response.contents, known, this.ctx.bounds, !this.ctx.mutations.noStaleCheck);
-      this.warnRejected(verdict.rejected);
-      entries.push(...verdict.entries.filter((entry) => !this.rejected.has(entry.key)));
-      checkpoint = verdict.checkpoint ?? checkpoint;
-      if (verdict.complete || !response.isTruncated) {
-        const usable = checkpoint && checkpoint.ts > this.state.watermark ? checkpoint : undefined;
-        const newer = usable ? entries.filter((entry) => entry.ts > usable.ts) : entries;
-        return { entries: newer, checkpoint: usable, settledTs: settledBefore(listDate, this.replayBounds()) };
+      this.warnRejected(judge.page(response.contents).rejected);
+      if (judge.complete || !response.isTruncated) {
+        const result = judge.result();
+        const usable = result.checkpoint && result.checkpoint.ts > this.state.watermark ? result.checkpoint : undefined;
+        const entries = usable ? result.entries : result.entries.filter((entry) => !this.state.knows(entry));
+        return { entries, checkpoint: usable, settledTs: settledBefore(listDate, this.replayBounds()) };
       }
       continuationToken = response.nextContinuationToken;
     }
@@ -115,11 +121,12 @@ export class ManifestSync {
     return entries.sort(compareOrder);
   }
 
+  /** The checkpoint, or undefined when it is unreadable: it is then skipped from now on. */
   private async fetchCheckpoint(ref: CheckpointRef): Promise<Checkpoint | undefined> {
     const decoded = decodeCheckpoint(await this.fetchBody(ref.key));
     if (decoded.ok && decoded.value.ts === ref.ts) return decoded.value;
     this.reject(ref.key, ref.ts, decoded.ok ? "body does not match its key" : decoded.reason);
-    throw new Error(`checkpoint ${ref.key} is unreadable; listing again`);
+    return undefined;
   }
 
   private async fetchBody(key: string): Promise<string> {

@@ -1,6 +1,6 @@
 /** The client's behaviour, the same tests on every backend: the simulator, and Ceph RGW when it runs. */
 import { afterAll, describe, expect, it } from "vitest";
-import { lagMs } from "../protocol/bounds.ts";
+import { lagMs, retentionMs } from "../protocol/bounds.ts";
 import type { Json } from "../protocol/json-value.ts";
 import { findRgw, RGW_SKIP_MESSAGE } from "./s3-rgw-target.ts";
 import { s3Backend, simulatorBackend, type Backend } from "./test-backends.ts";
@@ -45,6 +45,11 @@ function clientSuite(open: (options?: Omit<WorldOptions, "versioning">) => Promi
     warm.subscribe("k0", () => undefined);
     for (let i = 0; i < 60; i++) {
       await w.settle(writer.put(`k${i % 7}`, i));
+      await w.pass(lagMs(w.bounds) / 12);
+    }
+    await w.pass(retentionMs(w.bounds));
+    for (let i = 0; i < 25; i++) {
+      await w.settle(writer.put("after", i));
       await w.pass(lagMs(w.bounds) / 12);
     }
     await w.quiesce();
@@ -130,6 +135,7 @@ function clientSuite(open: (options?: Omit<WorldOptions, "versioning">) => Promi
     await w.pass(1_000);
     expect(seen).toEqual([undefined]);
     const stored = client.put("k", "optimistic");
+    await Promise.resolve();
     expect(seen).toEqual([undefined, "optimistic"]);
     let acked = false;
     void stored.then(() => (acked = true));

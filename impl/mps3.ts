@@ -1,8 +1,8 @@
 import { assertBounds, DEFAULT_BOUNDS, type TimingBounds } from "../protocol/bounds.ts";
 import { DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from "../protocol/checkpoint-policy.ts";
-import type { Op } from "../protocol/entry-codec.ts";
+import { MAX_ENTRY_OPS_BYTES, opBytesMax, type Op } from "../protocol/entry-codec.ts";
 import { NO_MUTATIONS, type Mutations } from "../protocol/mutations.ts";
-import { jsonProblem, utf8Length, type Json } from "../protocol/json-value.ts";
+import { snapshotJson, utf8Length, type Json } from "../protocol/json-value.ts";
 import { ContentStore, pointerFor, type ContentLocation } from "./content-store.ts";
 import { realEnv, type Env } from "./env.ts";
 import { makeLogger, type Logger } from "./logger.ts";
@@ -13,6 +13,7 @@ import { ManifestReplica } from "./replica.ts";
 import { StoreClock } from "./store-clock.ts";
 import type { Storage } from "./storage.ts";
 import { timedStorage } from "./timed-storage.ts";
+import { withRequestTimeout } from "./request-timeout.ts";
 
 export interface MPS3Options {
   defaultBucket: string;
@@ -45,6 +46,14 @@ export interface MPS3Options {
   /** Values whose JSON is at most this many bytes go inline in the log entry. Default 4096. */
   inlineThresholdBytes?: number;
   checkpointPolicy?: CheckpointPolicy;
+  /**
+   * A write not acknowledged this long after it was made fails with a
+   * `WriteError` (its optimistic value withdrawn) instead of being retried
+   * further. Default 60,000 ms.
+   */
+  writeTimeoutMs?: number;
+  /** A request to the store not answered this long after it was sent is given up. Default 30,000 ms. */
+  requestTimeoutMs?: number;
   /** Test-only: deliberately broken protocol variants, for proving the checkers can fail. */
   mutations?: Readonly<Mutations>;
 }
@@ -61,6 +70,8 @@ export interface ReadOptions {
 }
 
 const MAX_VALUE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_WRITE_TIMEOUT_MS = 60_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** A causally consistent, multiplayer key-value store over an S3 bucket. */
 export class MPS3 {
@@ -86,8 +97,10 @@ export class MPS3 {
     this.log = makeLogger(options.log, options.label ?? "");
     this.bounds = options.bounds ?? DEFAULT_BOUNDS;
     assertBounds(this.bounds);
-    this.clock = new StoreClock(this.env, options.clockOffset ?? 0, options.adaptiveClock ?? true);
-    this.storage = timedStorage(options.storage ?? lazyS3Storage(options.s3Config!), this.clock);
+    this.clock = new StoreClock(this.env, finiteOption(options.clockOffset, "clockOffset", 0), options.adaptiveClock ?? true);
+    const requestTimeoutMs = positiveOption(options.requestTimeoutMs, "requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
+    const storage = withRequestTimeout(options.storage ?? lazyS3Storage(options.s3Config!), this.env, requestTimeoutMs);
+    this.storage = timedStorage(storage, this.clock);
     this.session = randomSessionId(this.env);
     this.content = new ContentStore(this.storage, this.env, this.log, options.useVersioning ?? false, () =>
       `${this.session}-${(this.nextContentId++).toString(36)}`,
@@ -115,13 +128,18 @@ export class MPS3 {
     return this.put(key, undefined, options);
   }
 
-  /** Writes every pair atomically: no reader sees some without the others. */
+  /**
+   * Writes every pair atomically within each manifest: no reader of a manifest
+   * sees some of them without the others. Across several manifests each gets
+   * its own entry, committed independently; the call first syncs every one of
+   * them and rejects, writing nothing, if one cannot be reached.
+   */
   async putAll(values: Map<KeyLike, Json | undefined>, options: WriteOptions = {}): Promise<void> {
     this.assertRunning();
     const manifests = (options.manifests ?? [this.defaultManifest]).map((m) => toRef(m, this.options.defaultBucket, "manifest"));
-    const writes = this.validateWrites(values, manifests);
-    const writeId = this.nextWriteId++;
     const threshold = this.options.inlineThresholdBytes ?? 4096;
+    const writes = this.validateWrites(values, manifests, threshold);
+    const writeId = this.nextWriteId++;
     const uploads = writes.filter((write) => write.body !== undefined && write.bytes > threshold);
     const inlineOps = (manifestBucket: string, locations: Map<string, ContentLocation>): Op[] =>
       writes.map((write) => {
@@ -129,8 +147,10 @@ export class MPS3 {
         if (write.value === undefined) return [write.ref.key, null];
         return [write.ref.key, location ? pointerFor(location, manifestBucket) : { value: write.value }];
       });
-    const bytes = writes.reduce((sum, write) => sum + (write.body === undefined ? 8 : Math.min(write.bytes, threshold)), 0);
+    const bytes = writes.reduce((sum, write) => sum + write.opBytes, 0);
     const replicas = manifests.map((manifest) => ({ manifest, replica: this.replica(manifest) }));
+    // Atomic per manifest only: refuse before writing anything where one of them cannot be reached.
+    if (replicas.length > 1) await Promise.all(replicas.map(({ replica }) => replica.ready()));
     const localValues = writes.map((write): [string, Json | undefined] => [write.ref.key, write.value]);
     const acked = replicas.map(({ manifest, replica }) =>
       replica.begin(writeId, localValues, uploads.length ? undefined : inlineOps(manifest.bucket, new Map()), bytes),
@@ -191,22 +211,30 @@ export class MPS3 {
     }
   }
 
-  private validateWrites(values: Map<KeyLike, Json | undefined>, manifests: Ref[]): PreparedWrite[] {
+  private validateWrites(values: Map<KeyLike, Json | undefined>, manifests: Ref[], threshold: number): PreparedWrite[] {
     if (!(values instanceof Map)) throw new TypeError("putAll takes a Map of key to value");
     const seen = new Set<string>();
-    return [...values].map(([key, value]) => {
+    const writes = [...values].map(([key, value]): PreparedWrite => {
       const ref = toRef(key, this.options.defaultBucket);
       for (const manifest of manifests) assertKeyOutsideManifest(ref, manifest);
       if (seen.has(ref.key)) throw new TypeError(`key ${JSON.stringify(ref.key)} appears twice in one write`);
       seen.add(ref.key);
-      if (value === undefined) return { ref, value, body: undefined, bytes: 0 };
-      const problem = jsonProblem(value);
-      if (problem) throw new TypeError(`cannot store ${JSON.stringify(ref.key)}: ${problem}`);
-      const body = JSON.stringify(value);
+      if (value === undefined) return { ref, value, body: undefined, bytes: 0, opBytes: opBytesMax(ref.key, "delete", ref.bucket) };
+      const snapshot = snapshotJson(value);
+      if (!snapshot.ok) throw new TypeError(`cannot store ${JSON.stringify(ref.key)}: ${snapshot.reason}`);
+      const body = JSON.stringify(snapshot.value);
       const bytes = utf8Length(body);
       if (bytes > MAX_VALUE_BYTES) throw new RangeError(`value of ${JSON.stringify(ref.key)} exceeds ${MAX_VALUE_BYTES} bytes`);
-      return { ref, value, body, bytes };
+      const opBytes = opBytesMax(ref.key, bytes > threshold ? "content" : { inlineBytes: bytes }, ref.bucket);
+      return { ref, value: snapshot.value, body, bytes, opBytes };
     });
+    const entryBytes = writes.reduce((sum, write) => sum + write.opBytes, 0);
+    if (entryBytes > MAX_ENTRY_OPS_BYTES) {
+      throw new RangeError(
+        `this write's log entry would take ${entryBytes} bytes, above the limit of ${MAX_ENTRY_OPS_BYTES}: write fewer keys at once, or lower inlineThresholdBytes so that values go to content objects`,
+      );
+    }
+    return writes;
   }
 
   private replicaFor(options: ReadOptions): ManifestReplica {
@@ -227,8 +255,11 @@ export class MPS3 {
         log: this.log,
         mutations: this.options.mutations ?? NO_MUTATIONS,
       };
+      const writeTimeoutMs = positiveOption(this.options.writeTimeoutMs, "writeTimeoutMs", DEFAULT_WRITE_TIMEOUT_MS);
       replica = new ManifestReplica(ctx, this.content, this.session, {
         pollFrequencyMs: this.options.pollFrequency ?? 1000,
+        writeTimeoutMs,
+        readyTimeoutMs: writeTimeoutMs,
         useMarker: this.options.minimizeListObjectsCalls ?? true,
         autoclean: this.options.autoclean ?? true,
         checkpointPolicy: this.options.checkpointPolicy ?? DEFAULT_CHECKPOINT_POLICY,
@@ -245,9 +276,24 @@ export class MPS3 {
 
 interface PreparedWrite {
   ref: Ref;
+  /** A frozen snapshot of what the caller passed. */
   value: Json | undefined;
   body: string | undefined;
   bytes: number;
+  /** The most bytes the write's op takes in a log entry. */
+  opBytes: number;
+}
+
+function finiteOption(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(`${name} must be a finite number of ms, got ${String(value)}`);
+  return value;
+}
+
+function positiveOption(value: number | undefined, name: string, fallback: number): number {
+  const ms = finiteOption(value, name, fallback);
+  if (ms <= 0) throw new RangeError(`${name} must be positive, got ${ms}`);
+  return ms;
 }
 
 function randomSessionId(env: Env): string {

@@ -16,12 +16,17 @@ function fingerprint(value: Json | undefined): string {
 
 /**
  * Delivers each key's value to its subscribers, and every key's changes to
- * manifest watchers, never the same value twice in a row. A throwing handler
- * is reported and does not stop the others.
+ * manifest watchers, never the same value twice in a row. Deliveries are
+ * queued and made from a microtask, in the order the values changed: a
+ * handler is never called from inside a client call, and a handler that
+ * writes cannot make another subscriber see values out of order. A throwing
+ * handler is reported and does not stop the others.
  */
 export class Notifier {
   private readonly subscribers = new Map<string, Map<symbol, { handler: Handler; last: string | undefined }>>();
   private readonly watchers = new Map<symbol, { watcher: Watcher; last: Map<string, string> }>();
+  private readonly queue: Array<{ key: string; value: Json | undefined; only: symbol | undefined }> = [];
+  private draining = false;
 
   constructor(private readonly onHandlerError: (error: unknown) => void) {}
 
@@ -65,6 +70,18 @@ export class Notifier {
 
   /** Tells `key`'s subscribers (all, or just `only`) its value, if it changed for them. */
   deliver(key: string, value: Json | undefined, only?: symbol): void {
+    this.queue.push({ key, value, only });
+    if (this.draining) return;
+    this.draining = true;
+    queueMicrotask(() => this.drain());
+  }
+
+  private drain(): void {
+    for (let next = this.queue.shift(); next; next = this.queue.shift()) this.deliverNow(next.key, next.value, next.only);
+    this.draining = false;
+  }
+
+  private deliverNow(key: string, value: Json | undefined, only: symbol | undefined): void {
     const print = fingerprint(value);
     for (const [id, subscriber] of this.subscribers.get(key) ?? []) {
       if ((only && id !== only) || subscriber.last === print) continue;

@@ -11,10 +11,13 @@ import { LogCleaner } from "./log-cleaner.ts";
 import type { ManifestContext } from "./manifest-context.ts";
 import { ManifestSync, type NewLog } from "./manifest-sync.ts";
 import { Notifier, type Handler, type Watcher } from "./notifier.ts";
-import { sleep, withRetry, PERSISTENT_RETRY } from "./retry.ts";
+import { backoffMs, isRetryable, sleep, withRetry, PERSISTENT_RETRY, READ_RETRY } from "./retry.ts";
 
 export interface ReplicaOptions {
   pollFrequencyMs: number;
+  writeTimeoutMs: number;
+  /** How long ready() keeps trying through passing faults. */
+  readyTimeoutMs: number;
   useMarker: boolean;
   autoclean: boolean;
   checkpointPolicy: CheckpointPolicy;
@@ -50,10 +53,9 @@ export class ManifestReplica {
   private readonly notifier: Notifier;
   private readonly cleaner: LogCleaner;
   private readonly overlay = new Map<string, LocalWrite[]>();
-  private readonly acks = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private readonly acks = new Map<number, { resolve: () => void; reject: (error: Error) => void; settled: Promise<void> }>();
   private refreshing: Promise<void> | undefined;
   private synced = false;
-  private readonly readyWaiters: Array<() => void> = [];
   private listedAt = -Infinity;
   private pollTimer: unknown;
   private stopped = false;
@@ -76,7 +78,7 @@ export class ManifestReplica {
         if (ctx.mutations.dropOptimisticOnFailure) this.publish(writeIds.flatMap((id) => this.dropOverlay(id)));
       },
       landed: (batch) => this.publish(this.state.keysAfter(batch.entry)),
-    });
+    }, options.writeTimeoutMs);
     this.notifier = new Notifier((error) => ctx.log("error", `subscriber threw: ${String(error)}`));
   }
 
@@ -89,7 +91,9 @@ export class ManifestReplica {
   /** Shows the write locally at once and queues it; resolves when it is acknowledged. */
   begin(writeId: number, values: Array<[string, Json | undefined]>, ops: Op[] | undefined, bytes: number): Promise<void> {
     this.assertRunning();
-    const acked = new Promise<void>((resolve, reject) => this.acks.set(writeId, { resolve, reject }));
+    let settle!: { resolve: () => void; reject: (error: Error) => void };
+    const acked = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    this.acks.set(writeId, { ...settle, settled: acked.then(() => undefined, () => undefined) });
     for (const [key, value] of values) {
       const writes = this.overlay.get(key) ?? [];
       writes.push({ writeId, value });
@@ -109,9 +113,10 @@ export class ManifestReplica {
     this.settleWrite(writeId, error);
   }
 
-  /** Every queued write has been acknowledged or has failed. */
-  flushed(): Promise<void> {
-    return this.committer.idle();
+  /** Every write begun has been acknowledged or has failed, and the markers are written. */
+  async flushed(): Promise<void> {
+    while (this.acks.size > 0) await Promise.all([...this.acks.values()].map((ack) => ack.settled));
+    await this.committer.idle();
   }
 
   private onAcked(batch: Batch): void {
@@ -175,11 +180,21 @@ export class ManifestReplica {
     };
   }
 
-  ready(): Promise<void> {
-    if (this.synced) return Promise.resolve();
-    const waiting = new Promise<void>((resolve) => this.readyWaiters.push(resolve));
-    void this.refresh(false).catch((error: Error) => this.ctx.log("warn", `sync failed: ${error.message}`));
-    return waiting;
+  /**
+   * Resolves once synced; keeps syncing through passing faults, and rejects on
+   * an error that retrying cannot cure or after `readyTimeoutMs`.
+   */
+  async ready(): Promise<void> {
+    const giveUpAt = this.ctx.env.now() + this.options.readyTimeoutMs;
+    for (let attempt = 0; !this.synced; attempt++) {
+      try {
+        await this.refresh(false);
+      } catch (error) {
+        if (!isRetryable(error) || this.ctx.env.now() >= giveUpAt) throw error;
+        this.ctx.log("warn", `sync failed: ${(error as Error).message}; trying again`);
+        await sleep(this.ctx.env, backoffMs(this.ctx.env, attempt, READ_RETRY));
+      }
+    }
   }
 
   /** Syncs with the bucket; `fresh`: a sync that starts after this call. */
@@ -196,7 +211,8 @@ export class ManifestReplica {
 
   private afterSubscribe(deliver: () => void): void {
     if (this.synced) queueMicrotask(deliver);
-    else void this.ready().then(deliver);
+    else
+      void this.ready().then(deliver, (error: Error) => this.ctx.log("error", `cannot sync ${this.ctx.manifest.key} for its subscribers: ${error.message}`));
     this.startPolling();
   }
 
@@ -305,10 +321,7 @@ export class ManifestReplica {
     // An entry in flight must stay unfolded-over, so that what is ordered after it can be held back.
     const inFlight = this.committer.queue.oldestInFlight();
     this.state.fold(inFlight ? Math.min(log.settledTs, inFlight.ts - 1) : log.settledTs);
-    if (!this.synced) {
-      this.synced = true;
-      this.readyWaiters.splice(0).forEach((resolve) => resolve());
-    }
+    this.synced = true;
     this.publish(changed);
   }
 

@@ -1,3 +1,4 @@
+import { createServer, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createS3Client } from "./s3-client.ts";
 import { S3Storage } from "./s3-storage.ts";
@@ -25,5 +26,23 @@ describe("createS3Client", () => {
       retryable: true,
       ambiguous: false,
     });
+  });
+
+  it("gives up on a server that accepts the connection and never answers: an ambiguous timeout, not a hang", async () => {
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const storage = new S3Storage({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials, requestTimeoutMs: 300, maxAttempts: 1 });
+    try {
+      await expect(storage.putObject({ bucket: "b", key: "k", body: "v" })).rejects.toMatchObject({
+        name: "StorageError",
+        retryable: true,
+        ambiguous: true,
+      });
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      server.close();
+    }
   });
 });

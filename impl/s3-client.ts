@@ -34,6 +34,8 @@ export function createS3Client(config: S3ConnectionConfig): S3Client {
     requestHandler: {
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       requestTimeout: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      // Without it the SDK only logs a warning and the request waits forever.
+      throwOnRequestTimeout: true,
     },
   });
 }

@@ -16,8 +16,9 @@ export class StoreClock {
     this.estimator = new ClockEstimator(fixedOffsetMs);
   }
 
+  /** Whole milliseconds, as timestamps are. */
   now(): number {
-    return this.env.now() + (this.adaptive ? this.estimator.offsetMs() : this.fixedOffsetMs);
+    return Math.floor(this.env.now() + (this.adaptive ? this.estimator.offsetMs() : this.fixedOffsetMs));
   }
 
   localNow(): number {

@@ -23,10 +23,11 @@ export const simulatorBackend: Backend = {
 };
 
 /**
- * Short bounds so that waiting for visibility takes seconds. The margin
- * covers the whole-second Date header, so it cannot go below 1 s.
+ * Short bounds so that waiting for visibility (and for autoclean) takes
+ * seconds. The margin covers the whole-second Date header, so it cannot go
+ * below 1 s.
  */
-const REAL_STORE_BOUNDS: TimingBounds = { staleMs: 2_000, marginMs: 1_000 };
+const REAL_STORE_BOUNDS: TimingBounds = { staleMs: 2_000, marginMs: 1_000, retentionMs: 6_000 };
 
 /** Worlds on a real S3 endpoint, each on a bucket of its own that `dispose` deletes. */
 export function s3Backend(config: S3ConnectionConfig): Backend {

@@ -7,6 +7,7 @@ import { S3Storage } from "../impl/s3-storage.ts";
 import { FaultyStorage } from "../model/faulty-storage.ts";
 import { SeededRandom } from "../model/seeded-random.ts";
 import { renderResult } from "./render.ts";
+import { CHECKED_TIMEOUTS } from "./checked-timeouts.ts";
 import { runLiveWorkload } from "./live-workload.ts";
 
 const rgw = await findRgw();
@@ -39,7 +40,7 @@ describe.skipIf(rgw === undefined)("recorded history against Ceph RGW, with inje
       );
       const clients = faulty.map(
         (storage, i) =>
-          new MPS3({ defaultBucket: bucket, storage, bounds: BOUNDS, pollFrequency: POLL_MS, label: `c${i}`, log: false }),
+          new MPS3({ defaultBucket: bucket, storage, bounds: BOUNDS, pollFrequency: POLL_MS, label: `c${i}`, log: false, ...CHECKED_TIMEOUTS }),
       );
       const result = await runLiveWorkload({
         clients,

@@ -8,6 +8,7 @@
  * value is made unique by the recorder, so each read names the write it saw.
  */
 import type { MPS3 } from "../impl/mps3.ts";
+import { WriteError } from "../impl/write-errors.ts";
 import type { Json } from "../protocol/json-value.ts";
 import { formatHistory, historyFromEvents, type EventFunction, type EventType, type History, type HistoryEvent, type Process } from "./history.ts";
 
@@ -59,12 +60,16 @@ export class RecordedProcess {
   private crashed = false;
   private written = 0;
   private unsubscribes: Array<() => void> = [];
+  private abandoned = 0;
+  private readonly baseId: Process;
 
   constructor(
     private readonly recorder: HistoryRecorder,
-    readonly id: Process,
+    public id: Process,
     readonly client: MPS3,
-  ) {}
+  ) {
+    this.baseId = id;
+  }
 
   get busy(): boolean {
     return this.pending !== undefined;
@@ -124,10 +129,22 @@ export class RecordedProcess {
     this.begin(f, fields);
     try {
       await run();
-    } catch {
+    } catch (error) {
+      // An unknown outcome stays unknown in the history (`info`), as a pending write does.
+      if (error instanceof WriteError && error.outcome === "unknown") return this.abandon();
       return this.complete("fail", f, fields);
     }
     this.complete("ok", f, fields);
+  }
+
+  /**
+   * The operation's outcome is unknown: it stays open in the history, and the
+   * client's next operations are recorded as a new process (as Jepsen does
+   * with a thread whose operation timed out).
+   */
+  private abandon(): void {
+    this.pending = undefined;
+    this.id = `${this.baseId}~${++this.abandoned}`;
   }
 
   private begin(f: EventFunction, fields: { key?: string; value?: Json }): void {

@@ -17,6 +17,7 @@ import { FaultyStorage, type FaultCounts, type FaultRates } from "../model/fault
 import { S3Simulator } from "../model/s3-simulator.ts";
 import { aws, type VendorProfile } from "../model/vendor-profiles.ts";
 import { VirtualClock } from "../model/virtual-clock.ts";
+import { CHECKED_TIMEOUTS } from "./checked-timeouts.ts";
 import { judge, type Judgement } from "./judgement.ts";
 import { HistoryRecorder, type RecordedProcess } from "./recorder.ts";
 import { ScheduledDriver, scheduledStorage } from "./scheduled-storage.ts";
@@ -207,6 +208,7 @@ export class Simulation {
       env,
       useVersioning: this.config.versioning ?? false,
       pollFrequency: POLL_MS,
+      ...CHECKED_TIMEOUTS,
       inlineThresholdBytes: this.config.inlineThresholdBytes ?? 32,
       mutations: this.config.mutations ?? NO_MUTATIONS,
       bounds: this.config.bounds ?? DEFAULT_BOUNDS,

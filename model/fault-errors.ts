@@ -7,10 +7,6 @@ import type { RequestKind } from "./sim-request.ts";
  */
 const mayHaveChanged = (kind: RequestKind) => kind === "put" || kind === "delete";
 
-/** No answer in time: the client cannot tell whether the request was applied. */
-export const timeoutError = (kind: RequestKind, timeoutMs: number) =>
-  new StorageError(`no answer within ${timeoutMs} ms`, { code: "Timeout", retryable: true, ambiguous: mayHaveChanged(kind) });
-
 /** The connection failed before the request was sent: surely not applied. */
 export const connectionRefused = () =>
   new StorageError("connect ECONNREFUSED", { code: "ECONNREFUSED", retryable: true, ambiguous: false });

@@ -45,6 +45,7 @@ function faultyWorld(seed: number, rates: Partial<FaultRates>, profile: VendorPr
       storage,
       env,
       pollFrequency: 200,
+      requestTimeoutMs: 5_000,
       log: (level: LogLevel, message: string) => {
         if (level === "error") errors.push(`c${id}: ${message}`);
       },

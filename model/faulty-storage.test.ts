@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { withRequestTimeout } from "../impl/request-timeout.ts";
 import { StorageError } from "../impl/storage.ts";
 import { uniformDelay } from "./delay-distributions.ts";
 import { FaultyStorage, type FaultEvent, type FaultRates, type FaultyStorageOptions } from "./faulty-storage.ts";
@@ -7,7 +8,11 @@ import { BUCKET, simulation } from "./test-harness.ts";
 
 const TIMEOUT_MS = 1_000;
 
-/** A simulator behind a nemesis, with calls that drive the clock and report failures as values. */
+/**
+ * A simulator behind a nemesis, with calls that drive the clock and report
+ * failures as values. The calls go through a client's request timeout, as
+ * every client's do: the nemesis itself never answers what it lost.
+ */
 function nemesis(
   rates: Partial<FaultRates>,
   { seed = 1, latency, ...options }: Partial<FaultyStorageOptions> & { seed?: number; latency?: LatencyModel } = {},
@@ -19,18 +24,19 @@ function nemesis(
     env: clock.env(),
     random: clock.random.fork("nemesis"),
     rates,
-    timeoutMs: TIMEOUT_MS,
     onFault: (event) => events.push(event),
     ...options,
   });
+  const client = withRequestTimeout(storage, clock.env(), TIMEOUT_MS);
   const outcome = <T>(call: Promise<T>) => clock.runUntilSettled(call.catch((error: unknown) => error as StorageError));
   return {
     ...simulated,
     storage,
+    client,
     events,
     outcome,
-    put: (key: string, body = key) => outcome(storage.putObject({ bucket: BUCKET, key, body })),
-    get: (key: string) => outcome(storage.getObject({ bucket: BUCKET, key })),
+    put: (key: string, body = key) => outcome(client.putObject({ bucket: BUCKET, key, body })),
+    get: (key: string) => outcome(client.getObject({ bucket: BUCKET, key })),
     stored: (key: string) => sim.rawGet(BUCKET, key) !== undefined,
   };
 }
@@ -66,12 +72,11 @@ describe("FaultyStorage without faults", () => {
     expect(wrapped.clock.pendingTimers).toBe(0);
   });
 
-  it("refuses rates outside [0, 1], failure rates summing past 1, and a timeout that is not positive", () => {
+  it("refuses rates outside [0, 1] and failure rates summing past 1", () => {
     expect(() => nemesis({ lostRequest: 1.5 })).toThrow(/lostRequest must be in \[0, 1\]/);
     expect(() => nemesis({ delay: -0.1 })).toThrow(/delay must be in/);
     expect(() => nemesis({ lostRequest: 0.6, slowDown: 0.6 })).toThrow(/sum to 1.2/);
     expect(() => nemesis({ delay: 1, lostRequest: 0.5, lostResponse: 0.5 })).not.toThrow();
-    expect(() => nemesis({}, { timeoutMs: 0 })).toThrow(/timeoutMs/);
   });
 });
 
@@ -80,7 +85,7 @@ describe("FaultyStorage faults", () => {
     const world = nemesis({ lostResponse: 1 });
     const { result, ms } = await elapsed(world, () => world.put("k"));
     expect(result).toBeInstanceOf(StorageError);
-    expect(result).toMatchObject({ code: "Timeout", retryable: true, ambiguous: true, status: undefined });
+    expect(result).toMatchObject({ code: "RequestTimeout", retryable: true, ambiguous: true, status: undefined });
     expect(ms).toBe(TIMEOUT_MS);
     expect(world.stored("k")).toBe(true);
     expect(world.events).toEqual([{ fault: "lostResponse", request: "put", key: "k", at: expect.any(Number), applied: true }]);
@@ -88,13 +93,13 @@ describe("FaultyStorage faults", () => {
 
   it("a timed-out read is not ambiguous: it changed nothing either way", async () => {
     const world = nemesis({ lostResponse: 1 });
-    expect(await world.get("k")).toMatchObject({ code: "Timeout", retryable: true, ambiguous: false });
+    expect(await world.get("k")).toMatchObject({ code: "RequestTimeout", retryable: true, ambiguous: false });
   });
 
   it("lost request: never reaches the store, and the client sees the same timeout", async () => {
     const world = nemesis({ lostRequest: 1 });
     const { result, ms } = await elapsed(world, () => world.put("k"));
-    expect(result).toMatchObject({ code: "Timeout", retryable: true, ambiguous: true });
+    expect(result).toMatchObject({ code: "RequestTimeout", retryable: true, ambiguous: true });
     expect(ms).toBe(TIMEOUT_MS);
     expect(world.stored("k")).toBe(false);
     expect(world.sim.stats().requests.put).toBe(0);
@@ -155,7 +160,7 @@ describe("FaultyStorage faults", () => {
   it("a lost response delayed past the timeout: the client gives up, then the write lands", async () => {
     const world = nemesis({ delay: 1, lostResponse: 1 }, { delay: uniformDelay(3 * TIMEOUT_MS, 3 * TIMEOUT_MS) });
     const { result, ms } = await elapsed(world, () => world.put("k"));
-    expect(result).toMatchObject({ code: "Timeout", ambiguous: true });
+    expect(result).toMatchObject({ code: "RequestTimeout", ambiguous: true });
     expect(ms).toBe(TIMEOUT_MS);
     expect(world.stored("k")).toBe(false);
     await world.clock.runUntilIdle();
@@ -163,9 +168,9 @@ describe("FaultyStorage faults", () => {
     expect(world.storage.faults()).toMatchObject({ delay: 1, lostResponse: 1 });
   });
 
-  it("never times out an answer no fault struck, however slow", async () => {
+  it("never gives up itself on an answer no fault struck, however slow", async () => {
     const world = nemesis({ delay: 1 }, { delay: uniformDelay(TIMEOUT_MS, TIMEOUT_MS), latency: () => ({ uplinkMs: TIMEOUT_MS, downlinkMs: 0 }) });
-    const { result, ms } = await elapsed(world, () => world.put("k"));
+    const { result, ms } = await elapsed(world, () => world.outcome(world.storage.putObject({ bucket: BUCKET, key: "k", body: "" })));
     expect(result).toMatchObject({ status: 200 });
     expect(ms).toBe(3 * TIMEOUT_MS);
   });
@@ -188,7 +193,7 @@ describe("FaultyStorage faults", () => {
     const world = nemesis({ slowDown: 1 });
     world.storage.setRates({ lostRequest: 1 });
     expect(world.storage.rates).toMatchObject({ slowDown: 0, lostRequest: 1 });
-    expect(await world.put("a")).toMatchObject({ code: "Timeout" });
+    expect(await world.put("a")).toMatchObject({ code: "RequestTimeout" });
     world.storage.partition(60_000);
     world.storage.heal();
     expect(world.storage.partitioned).toBe(false);
@@ -203,8 +208,8 @@ describe("FaultyStorage partitions", () => {
     world.storage.partition(3_000);
     expect(world.storage.partitioned).toBe(true);
     const during = await world.put("during");
-    expect(during).toMatchObject({ code: "Timeout", ambiguous: true });
-    expect(await world.get("during")).toMatchObject({ code: "Timeout", ambiguous: false });
+    expect(during).toMatchObject({ code: "RequestTimeout", ambiguous: true });
+    expect(await world.get("during")).toMatchObject({ code: "RequestTimeout", ambiguous: false });
     await world.clock.runFor(1_000);
     expect(world.storage.partitioned).toBe(false);
     expect(await world.put("after")).toMatchObject({ status: 200 });
@@ -215,10 +220,10 @@ describe("FaultyStorage partitions", () => {
 
   it("loses the answer of a write applied just before the partition began", async () => {
     const world = nemesis({}, { latency: () => ({ uplinkMs: 10, downlinkMs: 10 }) });
-    const put = world.storage.putObject({ bucket: BUCKET, key: "k", body: "" });
+    const put = world.client.putObject({ bucket: BUCKET, key: "k", body: "" });
     await world.clock.runFor(15);
     world.storage.partition(100);
-    expect(await world.outcome(put)).toMatchObject({ code: "Timeout", ambiguous: true });
+    expect(await world.outcome(put)).toMatchObject({ code: "RequestTimeout", ambiguous: true });
     expect(world.stored("k")).toBe(true);
     expect(world.events).toEqual([expect.objectContaining({ fault: "partitioned", applied: true })]);
   });
@@ -272,7 +277,7 @@ describe("FaultyStorage determinism", () => {
     const answers = await world.settle(
       Promise.all(
         Array.from({ length: 60 }, (_, i) =>
-          world.storage.putObject({ bucket: BUCKET, key: `k${i % 9}`, body: `${i}` }).then(
+          world.client.putObject({ bucket: BUCKET, key: `k${i % 9}`, body: `${i}` }).then(
             (response) => response.status,
             (error: StorageError) => error.code,
           ),

@@ -8,18 +8,17 @@
  * A request travels in two hops, each with the extra delay its fate drew:
  * up to the store (where a partition or a failure may stop it, or the inner
  * storage applies it) and back (where a partition may lose the answer). A
- * request or answer lost on the way surfaces as a Timeout error `timeoutMs`
- * after the call (or at the loss, if that is later), as an HTTP client's
- * timeout would; a lost response still on its delayed way up lands after its
- * writer saw the timeout. Requests that no fault strikes are never timed out,
- * however slow the inner storage.
+ * request or answer lost on the way is never answered, as on a real network:
+ * it is the client's own request timeout (`requestTimeoutMs`, which every
+ * storage adapter has too) that gives up on it. A lost response still on its
+ * delayed way up may land after its writer gave up.
  */
 import type { Env } from "../impl/env.ts";
 import type { Storage } from "../impl/storage.ts";
 import type * as S3 from "../protocol/storage-vocabulary.ts";
 import { crashableEnv } from "./crashable-env.ts";
 import { DEFAULT_EXTRA_DELAY, type DelayDistribution } from "./delay-distributions.ts";
-import { connectionRefused, internalError, slowDown, timeoutError } from "./fault-errors.ts";
+import { connectionRefused, internalError, slowDown } from "./fault-errors.ts";
 import { faultRates, FateDice, NO_FAULTS, type FaultRates, type RequestFate } from "./request-fate.ts";
 import type { SeededRandom } from "./seeded-random.ts";
 import type { RequestKind, SimRequest } from "./sim-request.ts";
@@ -56,20 +55,15 @@ export interface FaultyStorageOptions {
   rates?: Partial<FaultRates>;
   /** Extra latency of a delayed request, drawn for each hop. */
   delay?: DelayDistribution;
-  /** How long after a call whose request or answer is lost the client gets a Timeout. */
-  timeoutMs?: number;
   /** Told of every fault as it strikes, in order. */
   onFault?: (event: FaultEvent) => void;
 }
-
-export const DEFAULT_TIMEOUT_MS = 5_000;
 
 export class FaultyStorage implements Storage {
   readonly #inner: Storage;
   readonly #env: Env;
   readonly #stopTimers: () => void;
   readonly #dice: FateDice;
-  readonly #timeoutMs: number;
   readonly #onFault: ((event: FaultEvent) => void) | undefined;
   readonly #counts: FaultCounts = noFaultCounts();
   #rates: FaultRates;
@@ -79,15 +73,13 @@ export class FaultyStorage implements Storage {
 
   constructor(
     inner: Storage,
-    { env, random, rates = {}, delay = DEFAULT_EXTRA_DELAY, timeoutMs = DEFAULT_TIMEOUT_MS, onFault }: FaultyStorageOptions,
+    { env, random, rates = {}, delay = DEFAULT_EXTRA_DELAY, onFault }: FaultyStorageOptions,
   ) {
-    if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
     this.#inner = inner;
     const timers = crashableEnv(env);
     this.#env = timers.env;
     this.#stopTimers = timers.crash;
     this.#dice = new FateDice(random, delay);
-    this.#timeoutMs = timeoutMs;
     this.#onFault = onFault;
     this.#rates = faultRates(rates);
   }
@@ -119,8 +111,7 @@ export class FaultyStorage implements Storage {
 
   /**
    * Cuts the client off for `durationMs` of env time from now: nothing it
-   * sends reaches the store and no answer reaches it, so its requests time
-   * out. Extends a partition in progress, never shortens it.
+   * sends reaches the store and no answer reaches it. Extends a partition in progress, never shortens it.
    */
   partition(durationMs: number): void {
     if (!(durationMs >= 0)) throw new RangeError(`partition: duration must be >= 0 ms, got ${durationMs}`);
@@ -160,7 +151,6 @@ export class FaultyStorage implements Storage {
   #exchange<R>(sent: SimRequest, send: () => Promise<R>): Promise<R> {
     if (this.#crashed) return new Promise<R>(() => {});
     this.#requests++;
-    const sentAt = this.#env.now();
     const fate = this.#dice.roll(this.#rates);
     if (fate.delayed) this.#record("delay", sent);
     return new Promise<R>((resolve, reject) => {
@@ -169,19 +159,7 @@ export class FaultyStorage implements Storage {
         if (outcome.ok) resolve(outcome.response);
         else reject(outcome.error);
       };
-      let timeoutArmed = false;
-      const timeOut = () => {
-        if (timeoutArmed) return;
-        timeoutArmed = true;
-        const error = timeoutError(sent.kind, this.#timeoutMs);
-        this.#after(sentAt + this.#timeoutMs - this.#env.now(), () => answer({ ok: false, error }));
-      };
-      // Armed now, so it fires on time even while the request is still on its delayed way up.
-      if (fate.failure === "lostRequest" || fate.failure === "lostResponse") timeOut();
-      const lose = (fault: FaultKind, applied: boolean) => {
-        this.#record(fault, sent, applied);
-        timeOut();
-      };
+      const lose = (fault: FaultKind, applied: boolean) => this.#record(fault, sent, applied);
       const reply = (outcome: Outcome<R>, applied: boolean) =>
         this.#after(fate.downlinkMs, () => {
           if (this.partitioned) lose("partitioned", applied);

@@ -27,7 +27,6 @@ export {
 export { compareUtf8 } from "./utf8-key-index.ts";
 export { etagOf } from "./etag.ts";
 export {
-  DEFAULT_TIMEOUT_MS,
   FaultyStorage,
   type FaultCounts,
   type FaultEvent,

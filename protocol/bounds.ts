@@ -16,9 +16,22 @@ export interface TimingBounds {
    * in listings, and request processing.
    */
   marginMs: number;
+  /**
+   * How long, in store time after its timestamp, every log object is kept
+   * before autoclean may delete it: a writer that could not tell whether its
+   * entry landed trusts a look-up that does not find it only within this
+   * long (protocol/log-retention.ts). Default 10 minutes.
+   */
+  retentionMs?: number;
 }
 
 export const DEFAULT_BOUNDS: TimingBounds = { staleMs: 10_000, marginMs: 2_000 };
+
+export const DEFAULT_RETENTION_MS = 10 * 60_000;
+
+export function retentionMs(bounds: TimingBounds): number {
+  return bounds.retentionMs ?? DEFAULT_RETENTION_MS;
+}
 
 /**
  * How far back from the store's "now" an entry might still appear in a
@@ -35,5 +48,9 @@ export function assertBounds(bounds: TimingBounds): void {
   }
   if (!(Number.isSafeInteger(bounds.marginMs) && bounds.marginMs >= 0)) {
     throw new RangeError(`marginMs must be a non-negative integer, got ${bounds.marginMs}`);
+  }
+  const retention = retentionMs(bounds);
+  if (!(Number.isSafeInteger(retention) && retention >= 2 * lagMs(bounds))) {
+    throw new RangeError(`retentionMs must be an integer of at least twice staleMs + marginMs, got ${retention}`);
   }
 }

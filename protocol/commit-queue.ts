@@ -21,6 +21,8 @@ export interface QueuedWrite {
 export interface Batch {
   entry: Entry;
   writeIds: number[];
+  /** The writes as they were queued, to queue again if the entry does not count. */
+  writes: QueuedWrite[];
 }
 
 export class CommitQueue {
@@ -86,7 +88,7 @@ export class CommitQueue {
     const seen = this.mutations.noLamportBump ? -1 : maxSeenTs;
     const ts = Math.max(Math.floor(clockTs), seen + 1, this.lastValidTs + 1);
     const entry: Entry = { ts, session: this.session, seq: this.nextSeq++, ops: mergeOps(taken) };
-    const batch = { entry, writeIds: taken.map((write) => write.id) };
+    const batch = { entry, writeIds: taken.map((write) => write.id), writes: taken };
     this.queue = this.queue.slice(taken.length);
     this.inFlight.push(batch);
     return batch;
@@ -107,13 +109,7 @@ export class CommitQueue {
   /** The in-flight entry is known not to count: its writes go first again. */
   rejected(batch: Batch): Batch {
     this.settle(batch);
-    const ops = new Map(batch.entry.ops);
-    const requeued = batch.writeIds.map((id, index) => ({
-      id,
-      ops: index === 0 ? [...ops] : [],
-      bytes: 0,
-    }));
-    this.queue = [...requeued, ...this.queue];
+    this.queue = [...batch.writes, ...this.queue];
     return batch;
   }
 

@@ -10,12 +10,16 @@
  * User keys are array elements, never property names, so any string is a key.
  */
 import { isSessionId, assertTimestamp, MAX_SEQ } from "./log-keys.ts";
-import { isPlainRecord, jsonProblem, utf8Length, type Json } from "./json-value.ts";
+import { isPlainRecord, snapshotJson, utf8Length, type Json } from "./json-value.ts";
 
 export const FORMAT_VERSION = 1;
 export const MAX_ENTRY_BYTES = 8 * 1024 * 1024;
 export const MAX_CHECKPOINT_BYTES = 512 * 1024 * 1024;
 export const MAX_KEY_BYTES = 900;
+/** Room for an entry's fields other than its ops (ts, session, seq and the JSON around them). */
+export const ENTRY_ENVELOPE_BYTES = 256;
+/** The most bytes an entry's ops may take, encoded, for the entry to stay within MAX_ENTRY_BYTES. */
+export const MAX_ENTRY_OPS_BYTES = MAX_ENTRY_BYTES - ENTRY_ENVELOPE_BYTES;
 
 export type Pointer =
   | { value: Json }
@@ -42,12 +46,30 @@ export function keyProblem(key: unknown): string | undefined {
   if (key.length === 0) return "a key must not be empty";
   if (utf8Length(key) > MAX_KEY_BYTES) return `a key must be at most ${MAX_KEY_BYTES} UTF-8 bytes`;
   if (!key.isWellFormed()) return "a key must be well-formed unicode";
+  // Keys become S3 object names, which travel in URLs and XML listings: stores refuse or mangle these.
+  if (/[\u0000-\u0008\u000a-\u001f\ufffe\uffff]/.test(key)) {
+    return "a key must not contain a control character (U+0000 to U+001F other than tab) or U+FFFE/U+FFFF";
+  }
   return undefined;
 }
 
 export function encodeEntry(entry: Entry): string {
   assertTimestamp(entry.ts);
-  return JSON.stringify({ mps3: FORMAT_VERSION, ts: entry.ts, session: entry.session, seq: entry.seq, ops: entry.ops });
+  const body = JSON.stringify({ mps3: FORMAT_VERSION, ts: entry.ts, session: entry.session, seq: entry.seq, ops: entry.ops });
+  if (utf8Length(body) > MAX_ENTRY_BYTES) throw new Error(`entry of ${utf8Length(body)} bytes exceeds ${MAX_ENTRY_BYTES}: the writer should have refused it`);
+  return body;
+}
+
+/**
+ * The most bytes an op of `key` takes in an entry: exact for an inline value
+ * of `valueBytes` (its JSON) or a delete, an upper bound for a content
+ * object's pointer, which is only known once it is stored.
+ */
+export function opBytesMax(key: string, value: { inlineBytes: number } | "content" | "delete", bucket: string): number {
+  const keyBytes = utf8Length(JSON.stringify(key));
+  if (value === "delete") return keyBytes + 8;
+  if (value === "content") return 2 * keyBytes + utf8Length(JSON.stringify(bucket)) + 200;
+  return keyBytes + value.inlineBytes + 14;
 }
 
 export function encodeCheckpoint(checkpoint: Checkpoint): string {
@@ -121,8 +143,8 @@ function decodePointer(pointer: unknown): Decoded<Pointer> {
   if (!isPlainRecord(pointer)) return fail("pointer is not an object");
   const keys = Object.keys(pointer);
   if (keys.length === 1 && keys[0] === "value") {
-    const problem = jsonProblem(pointer.value);
-    return problem ? fail(problem) : { ok: true, value: { value: pointer.value as Json } };
+    const snapshot = snapshotJson(pointer.value);
+    return snapshot.ok ? { ok: true, value: Object.freeze({ value: snapshot.value }) } : fail(snapshot.reason);
   }
   if (!keys.includes("object")) return fail("pointer has neither value nor object");
   const unexpected = keys.find((key) => !["object", "bucket", "version"].includes(key));

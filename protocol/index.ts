@@ -6,6 +6,7 @@ export * from "./entry-codec.ts";
 export * from "./json-value.ts";
 export * from "./log-keys.ts";
 export * from "./log-listing.ts";
+export * from "./log-retention.ts";
 export * from "./manifest-state.ts";
 export * from "./mutations.ts";
 export * from "./order.ts";

@@ -3,31 +3,54 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 export const MAX_JSON_DEPTH = 64;
 
-/** Why `value` is not a plain, safe JSON value, or undefined when it is. */
-export function jsonProblem(value: unknown, path = "value", depth = 0): string | undefined {
-  if (depth > MAX_JSON_DEPTH) return `${path} nests deeper than ${MAX_JSON_DEPTH} levels`;
-  if (value === null || typeof value === "boolean" || typeof value === "string") return undefined;
+export type Snapshot = { ok: true; value: Json } | { ok: false; reason: string };
+
+/**
+ * A deep, frozen copy of `value` if it is plain, safe JSON, read exactly once:
+ * what is checked is what is kept, whatever the caller does with `value`
+ * afterwards, and nobody holding the copy can change it. Accessor properties
+ * are refused rather than evaluated, since they could answer differently on
+ * every read.
+ */
+export function snapshotJson(value: unknown): Snapshot {
+  try {
+    return { ok: true, value: copy(value, "value", 0) };
+  } catch (error) {
+    if (error instanceof NotJson) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+class NotJson extends Error {}
+
+function copy(value: unknown, path: string, depth: number): Json {
+  if (depth > MAX_JSON_DEPTH) throw new NotJson(`${path} nests deeper than ${MAX_JSON_DEPTH} levels`);
+  if (value === null || typeof value === "boolean" || typeof value === "string") return value;
   if (typeof value === "number") {
-    return Number.isFinite(value) ? undefined : `${path} is a non-finite number`;
+    if (!Number.isFinite(value)) throw new NotJson(`${path} is a non-finite number`);
+    return value;
   }
+  if (typeof value !== "object") throw new NotJson(`${path} is a ${typeof value}, not JSON`);
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const problem = jsonProblem(value[i], `${path}[${i}]`, depth + 1);
-      if (problem) return problem;
-    }
-    return undefined;
+    const items: Json[] = [];
+    for (let i = 0; i < value.length; i++) items.push(copy(ownData(value, String(i), `${path}[${i}]`), `${path}[${i}]`, depth + 1));
+    return Object.freeze(items) as Json[];
   }
-  if (typeof value === "object") {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return `${path} is not a plain object`;
-    for (const key of Object.keys(value)) {
-      if (key === "__proto__") return `${path} has a "__proto__" key`;
-      const problem = jsonProblem((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
-      if (problem) return problem;
-    }
-    return undefined;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw new NotJson(`${path} is not a plain object`);
+  const record: Record<string, Json> = {};
+  for (const key of Object.keys(value)) {
+    if (key === "__proto__") throw new NotJson(`${path} has a "__proto__" key`);
+    record[key] = copy(ownData(value, key, `${path}.${key}`), `${path}.${key}`, depth + 1);
   }
-  return `${path} is a ${typeof value}, not JSON`;
+  return Object.freeze(record);
+}
+
+function ownData(container: object, key: string, path: string): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(container, key);
+  if (descriptor === undefined) throw new NotJson(`${path} is missing (a hole in an array)`);
+  if (!("value" in descriptor)) throw new NotJson(`${path} is a getter or setter (accessor property), not data`);
+  return descriptor.value;
 }
 
 export function utf8Length(text: string): number {

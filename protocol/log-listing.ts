@@ -20,55 +20,96 @@ export interface CheckpointRef {
 }
 
 export interface PageVerdict {
-  entries: EntryRef[];
-  checkpoint: CheckpointRef | undefined;
   rejected: Array<{ key: string; reason: string }>;
   /** Nothing older than this page can matter: stop paging. */
   complete: boolean;
+}
+
+export interface ListingResult {
+  /** Valid entries not known yet, newer than `checkpoint` when there is one. */
+  entries: EntryRef[];
+  /** The checkpoint to load first, when the entries alone cannot be trusted to be complete. */
+  checkpoint: CheckpointRef | undefined;
 }
 
 export interface KnownLog {
   /** NOTHING_FOLDED (-1) on a cold start. */
   watermark: number;
   knows(order: Order): boolean;
+  /** A log object already found unusable (its body, not its key): never chosen again. */
+  skips(key: string): boolean;
 }
 
-/** `checkStale` is false only in the noStaleCheck mutant (see mutations.ts). */
-export function judgeLogPage(
-  manifest: string,
-  page: readonly ListedObject[],
-  known: KnownLog,
-  bounds: TimingBounds,
-  checkStale = true,
-): PageVerdict {
-  const verdict: PageVerdict = { entries: [], checkpoint: undefined, rejected: [], complete: false };
-  const cold = known.watermark < 0;
-  for (const object of page) {
-    const parsed = parseLogKey(manifest, object.key);
-    if (!parsed) {
-      verdict.rejected.push({ key: object.key, reason: "not a log entry or checkpoint key" });
-      continue;
-    }
-    if (parsed.ts <= known.watermark) {
-      verdict.complete = true;
-      break;
-    }
-    if (parsed.kind === "checkpoint") {
-      if (!cold) continue;
-      const validity = checkpointValidity(parsed.ts, object.lastModified, bounds);
-      if (!validity.valid) {
-        verdict.rejected.push({ key: object.key, reason: validity.reason });
+/**
+ * Judges a listing of the log, page by page, newest first.
+ *
+ * A cold replica starts from the newest valid checkpoint. A warm one (its
+ * state complete up to its watermark W) needs every valid entry above W, and
+ * they are all there unless autoclean deleted some: autoclean deletes only
+ * what is older than the second-newest checkpoint a cleaner knows, and a
+ * checkpoint goes only once two newer ones exist, so where an object above W
+ * is gone, the listing shows two valid checkpoints above W. A warm listing
+ * that reaches W first is complete without any checkpoint; one that meets a
+ * second checkpoint above W (or runs out) starts from the newest checkpoint
+ * it saw instead.
+ */
+export class ListingJudge {
+  private readonly entries: EntryRef[] = [];
+  private newestCheckpoint: CheckpointRef | undefined;
+  private reachedWatermark = false;
+  private done = false;
+
+  /** `checkStale` is false only in the noStaleCheck mutant (see mutations.ts). */
+  constructor(
+    private readonly manifest: string,
+    private readonly known: KnownLog,
+    private readonly bounds: TimingBounds,
+    private readonly checkStale = true,
+  ) {}
+
+  get complete(): boolean {
+    return this.done;
+  }
+
+  page(objects: readonly ListedObject[]): PageVerdict {
+    if (this.done) throw new Error("ListingJudge: a page after the listing was complete");
+    const rejected: PageVerdict["rejected"] = [];
+    for (const object of objects) {
+      if (this.known.skips(object.key)) continue;
+      const parsed = parseLogKey(this.manifest, object.key);
+      if (!parsed) {
+        rejected.push({ key: object.key, reason: "not a log entry or checkpoint key" });
         continue;
       }
-      verdict.checkpoint = { key: object.key, ts: parsed.ts };
-      verdict.complete = true;
-      break;
+      if (parsed.ts <= this.known.watermark) {
+        this.reachedWatermark = true;
+        this.done = true;
+        break;
+      }
+      const validity =
+        parsed.kind === "checkpoint"
+          ? checkpointValidity(parsed.ts, object.lastModified, this.bounds)
+          : entryValidity(parsed.ts, object.lastModified, this.bounds, this.checkStale);
+      if (!validity.valid) rejected.push({ key: object.key, reason: validity.reason });
+      else if (parsed.kind === "entry") {
+        if (!this.known.knows(parsed)) this.entries.push({ ...parsed, key: object.key, lastModified: object.lastModified });
+      } else if (this.newestCheckpoint === undefined) {
+        this.newestCheckpoint = { key: object.key, ts: parsed.ts };
+        this.done = this.known.watermark < 0;
+      } else {
+        this.done = true;
+      }
+      if (this.done) break;
     }
-    const validity = entryValidity(parsed.ts, object.lastModified, bounds, checkStale);
-    if (!validity.valid) verdict.rejected.push({ key: object.key, reason: validity.reason });
-    else if (!known.knows(parsed)) verdict.entries.push({ ...parsed, key: object.key, lastModified: object.lastModified });
+    return { rejected, complete: this.done };
   }
-  return verdict;
+
+  /** What to fetch, once the listing is complete or has run out. */
+  result(): ListingResult {
+    const checkpoint = this.reachedWatermark ? undefined : this.newestCheckpoint;
+    const entries = checkpoint ? this.entries.filter((entry) => entry.ts > checkpoint.ts) : [...this.entries];
+    return { entries, checkpoint };
+  }
 }
 
 /** Where a listing starts: entries further ahead than the bound are invalid anyway. */
