@@ -134,6 +134,7 @@ export class ManifestSync {
     const response = await withRetry(this.ctx.env, () => this.ctx.storage.getObject({ bucket, key }));
     if (response.status === 200) return response.body;
     this.restartCold = true;
+    this.ctx.log("debug", "path: sync starts over from a checkpoint");
     throw new Error(`log object ${key} vanished (${response.status}); starting over from a checkpoint`);
   }
 

@@ -314,6 +314,7 @@ export class ManifestReplica {
   private apply(log: NewLog): void {
     const changed = new Set<string>();
     if (log.checkpoint) {
+      this.ctx.log("debug", `path: checkpoint loaded ${this.state.watermark < 0 ? "cold" : "warm"}`);
       for (const key of this.state.loadCheckpoint(log.checkpoint)) changed.add(key);
       this.lastCheckpointTs = Math.max(this.lastCheckpointTs, log.checkpoint.ts);
     }
@@ -340,6 +341,7 @@ export class ManifestReplica {
       return;
     }
     const previousTs = this.lastCheckpointTs;
+    this.ctx.log("debug", "path: checkpoint written");
     this.state.checkpointWritten();
     this.committedSinceCheckpoint = false;
     this.lastCheckpointBytes = body.length;
