@@ -1,6 +1,6 @@
 /** Both S3 adapters against a real store: the same tests, each on buckets of its own. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FetchStorage } from "./fetch-storage.ts";
+import { fetchStorageFor } from "./fetch-storage-rgw.ts";
 import { createBucket, deleteBucket } from "./s3-bucket-admin.ts";
 import type { S3ConnectionConfig } from "./s3-client.ts";
 import { findRgw, RGW_SKIP_MESSAGE, uniqueBucketName } from "./s3-rgw-target.ts";
@@ -10,15 +10,9 @@ import { StorageError, type Storage } from "./storage.ts";
 const rgw = await findRgw();
 if (rgw === undefined) console.warn(RGW_SKIP_MESSAGE);
 
-function fetchStorage(config: S3ConnectionConfig): FetchStorage {
-  const { endpoint, region, credentials, forcePathStyle } = config;
-  if (endpoint === undefined || credentials === undefined) throw new Error("the RGW target names endpoint and credentials");
-  return new FetchStorage({ endpoint, region, credentials, forcePathStyle });
-}
-
 const adapters: Array<[name: string, open: (config: S3ConnectionConfig) => Storage]> = [
   ["S3Storage (AWS SDK)", (config) => new S3Storage(config)],
-  ["FetchStorage", fetchStorage],
+  ["FetchStorage", fetchStorageFor],
 ];
 
 describe.skipIf(rgw === undefined).for(adapters)("%s against Ceph RGW", ([, open]) => {
