@@ -1,8 +1,12 @@
+/**
+ * The SDK adapter on SDK-level answers (aws-sdk-client-mock): the commands it
+ * builds and the SDK's own error shapes. How it maps HTTP answers is the
+ * storage contract (storage-contract.ts), shared with FetchStorage.
+ */
 import {
   DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
-  NoSuchBucket,
   NoSuchKey,
   PutObjectCommand,
   S3Client,
@@ -84,24 +88,6 @@ describe("getObject", () => {
     s3.on(GetObjectCommand).rejects(error);
     expect(await storage.getObject({ bucket: "b", key: "k" })).toEqual({ status: 404 });
   });
-
-  it("rejects NoSuchBucket as a non-retryable StorageError", async () => {
-    s3.on(GetObjectCommand).rejects(new NoSuchBucket({ $metadata: { httpStatusCode: 404 }, message: "no" }));
-    const error = await storageErrorOf(storage.getObject({ bucket: "b", key: "k" }));
-    expect(error).toMatchObject({ status: 404, code: "NoSuchBucket", retryable: false, ambiguous: false });
-  });
-
-  it("rejects a 500 as retryable but not ambiguous: a read changes nothing", async () => {
-    s3.on(GetObjectCommand).rejects(serviceError("InternalError", 500));
-    const error = await storageErrorOf(storage.getObject({ bucket: "b", key: "k" }));
-    expect(error).toMatchObject({ status: 500, code: "InternalError", retryable: true, ambiguous: false });
-  });
-
-  it("rejects a response without ETag as malformed", async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body("x") as never, LastModified: LAST_MODIFIED });
-    const error = await storageErrorOf(storage.getObject({ bucket: "b", key: "k" }));
-    expect(error).toMatchObject({ code: "MalformedResponse", retryable: false, ambiguous: false });
-  });
 });
 
 describe("putObject", () => {
@@ -115,31 +101,6 @@ describe("putObject", () => {
       { Bucket: "b", Key: "k", Body: "wé", ContentLength: 3, IfMatch: '"e"' },
       { Bucket: "b", Key: "k", Body: "", ContentLength: 0 },
     ]);
-  });
-
-  it("maps 200 to etag and version id", async () => {
-    s3.on(PutObjectCommand).resolves({ ETag: '"e2"', VersionId: "v2" });
-    expect(await storage.putObject({ bucket: "b", key: "k", body: "v" })).toEqual({
-      status: 200,
-      etag: '"e2"',
-      versionId: "v2",
-    });
-  });
-
-  it("maps PreconditionFailed to 412", async () => {
-    s3.on(PutObjectCommand).rejects(serviceError("PreconditionFailed", 412));
-    expect(await storage.putObject({ bucket: "b", key: "k", body: "v", ifNoneMatch: "*" })).toEqual({ status: 412 });
-  });
-
-  it("maps ConditionalRequestConflict to 409", async () => {
-    s3.on(PutObjectCommand).rejects(serviceError("ConditionalRequestConflict", 409));
-    expect(await storage.putObject({ bucket: "b", key: "k", body: "v", ifNoneMatch: "*" })).toEqual({ status: 409 });
-  });
-
-  it("rejects a 200 without ETag as malformed and ambiguous: the write happened", async () => {
-    s3.on(PutObjectCommand).resolves({});
-    const error = await storageErrorOf(storage.putObject({ bucket: "b", key: "k", body: "v" }));
-    expect(error).toMatchObject({ code: "MalformedResponse", retryable: false, ambiguous: true });
   });
 
   it.each([
@@ -175,17 +136,6 @@ describe("deleteObject", () => {
       { Bucket: "b", Key: "k", VersionId: "v1" },
     ]);
   });
-
-  it("treats NoSuchKey as already deleted", async () => {
-    s3.on(DeleteObjectCommand).rejects(serviceError("NoSuchKey", 404));
-    expect(await storage.deleteObject({ bucket: "b", key: "k" })).toEqual({ status: 204 });
-  });
-
-  it("rejects a 500 as ambiguous", async () => {
-    s3.on(DeleteObjectCommand).rejects(serviceError("InternalError", 500));
-    const error = await storageErrorOf(storage.deleteObject({ bucket: "b", key: "k" }));
-    expect(error).toMatchObject({ retryable: true, ambiguous: true });
-  });
 });
 
 describe("listObjects", () => {
@@ -195,40 +145,5 @@ describe("listObjects", () => {
     expect(s3.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input)).toEqual([
       { Bucket: "b", Prefix: "log/", StartAfter: "log/0005", MaxKeys: 10, ContinuationToken: "t1" },
     ]);
-  });
-
-  it("maps contents, truncation and the next token", async () => {
-    s3.on(ListObjectsV2Command).resolves({
-      Contents: [
-        { Key: "log/1", ETag: '"a"', LastModified: LAST_MODIFIED, Size: 3 },
-        { Key: "log/2", ETag: '"b"', LastModified: new Date(0), Size: 0 },
-      ],
-      IsTruncated: true,
-      NextContinuationToken: "t2",
-    });
-    expect(await storage.listObjects({ bucket: "b", prefix: "log/" })).toEqual({
-      status: 200,
-      contents: [
-        { key: "log/1", etag: '"a"', lastModified: LAST_MODIFIED.getTime(), size: 3 },
-        { key: "log/2", etag: '"b"', lastModified: 0, size: 0 },
-      ],
-      isTruncated: true,
-      nextContinuationToken: "t2",
-    });
-  });
-
-  it("maps an empty listing", async () => {
-    s3.on(ListObjectsV2Command).resolves({ KeyCount: 0 });
-    expect(await storage.listObjects({ bucket: "b", prefix: "none/" })).toEqual({
-      status: 200,
-      contents: [],
-      isTruncated: false,
-    });
-  });
-
-  it("rejects NoSuchBucket as non-retryable", async () => {
-    s3.on(ListObjectsV2Command).rejects(serviceError("NoSuchBucket", 404));
-    const error = await storageErrorOf(storage.listObjects({ bucket: "b", prefix: "" }));
-    expect(error).toMatchObject({ status: 404, code: "NoSuchBucket", retryable: false, ambiguous: false });
   });
 });
