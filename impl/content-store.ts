@@ -25,12 +25,14 @@ export class ContentStore {
     private readonly uniqueId: () => string,
   ) {}
 
-  async upload(ref: Ref, body: string, value: Json): Promise<ContentLocation> {
+  /** Stores a content object, retrying passing faults until `giveUpAtMs` (local time). */
+  async upload(ref: Ref, body: string, value: Json, giveUpAtMs: number): Promise<ContentLocation> {
     const objectKey = this.useVersioning ? ref.key : contentKey(ref.key, this.uniqueId());
     const response = await withRetry(
       this.env,
       () => this.storage.putObject({ bucket: ref.bucket, key: objectKey, body, contentType: "application/json" }),
       PERSISTENT_RETRY,
+      () => this.env.now() < giveUpAtMs,
     );
     if (response.status !== 200) throw new Error(`content PUT of ${objectKey} answered ${response.status}`);
     if (this.useVersioning && !response.versionId) {

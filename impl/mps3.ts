@@ -84,6 +84,7 @@ export class MPS3 {
   private readonly replicas = new Map<string, ManifestReplica>();
   private readonly defaultManifest: Ref;
   private readonly bounds: TimingBounds;
+  private readonly writeTimeoutMs: number;
   private nextWriteId = 1;
   private nextContentId = 0;
   private stopped = false;
@@ -99,6 +100,7 @@ export class MPS3 {
     assertBounds(this.bounds);
     this.clock = new StoreClock(this.env, finiteOption(options.clockOffset, "clockOffset", 0), options.adaptiveClock ?? true);
     const requestTimeoutMs = positiveOption(options.requestTimeoutMs, "requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
+    this.writeTimeoutMs = positiveOption(options.writeTimeoutMs, "writeTimeoutMs", DEFAULT_WRITE_TIMEOUT_MS);
     const storage = withRequestTimeout(options.storage ?? lazyS3Storage(options.s3Config!), this.env, requestTimeoutMs);
     this.storage = timedStorage(storage, this.clock);
     this.session = randomSessionId(this.env);
@@ -200,9 +202,10 @@ export class MPS3 {
     replicas: Array<{ manifest: Ref; replica: ManifestReplica }>,
     inlineOps: (manifestBucket: string, locations: Map<string, ContentLocation>) => Op[],
   ): Promise<void> {
+    const giveUpAtMs = this.env.now() + this.writeTimeoutMs;
     try {
       const stored = await Promise.all(
-        uploads.map(async (write) => [refId(write.ref), await this.content.upload(write.ref, write.body!, write.value!)] as const),
+        uploads.map(async (write) => [refId(write.ref), await this.content.upload(write.ref, write.body!, write.value!, giveUpAtMs)] as const),
       );
       const locations = new Map(stored);
       for (const { manifest, replica } of replicas) replica.contentReady(writeId, inlineOps(manifest.bucket, locations));
@@ -255,11 +258,10 @@ export class MPS3 {
         log: this.log,
         mutations: this.options.mutations ?? NO_MUTATIONS,
       };
-      const writeTimeoutMs = positiveOption(this.options.writeTimeoutMs, "writeTimeoutMs", DEFAULT_WRITE_TIMEOUT_MS);
       replica = new ManifestReplica(ctx, this.content, this.session, {
         pollFrequencyMs: this.options.pollFrequency ?? 1000,
-        writeTimeoutMs,
-        readyTimeoutMs: writeTimeoutMs,
+        writeTimeoutMs: this.writeTimeoutMs,
+        readyTimeoutMs: this.writeTimeoutMs,
         useMarker: this.options.minimizeListObjectsCalls ?? true,
         autoclean: this.options.autoclean ?? true,
         checkpointPolicy: this.options.checkpointPolicy ?? DEFAULT_CHECKPOINT_POLICY,

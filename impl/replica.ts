@@ -1,7 +1,6 @@
 import { lagMs, type TimingBounds } from "../protocol/bounds.ts";
 import { checkpointDue, type CheckpointPolicy } from "../protocol/checkpoint-policy.ts";
-import type { Batch } from "../protocol/commit-queue.ts";
-import { encodeCheckpoint, type Op, type Pointer } from "../protocol/entry-codec.ts";
+import { encodeCheckpoint, type Entry, type Op, type Pointer } from "../protocol/entry-codec.ts";
 import type { Json } from "../protocol/json-value.ts";
 import { checkpointKey } from "../protocol/log-keys.ts";
 import { ManifestState } from "../protocol/manifest-state.ts";
@@ -72,12 +71,12 @@ export class ManifestReplica {
     this.sync = new ManifestSync(ctx, this.state);
     this.cleaner = new LogCleaner(ctx);
     this.committer = new Committer(ctx, this.state, session, {
-      acked: (batch) => this.onAcked(batch),
+      acked: (entry, writeIds) => this.onAcked(entry, writeIds),
       failed: (writeIds, error) => writeIds.forEach((id) => this.settleWrite(id, error)),
       attemptFailed: (writeIds) => {
         if (ctx.mutations.dropOptimisticOnFailure) this.publish(writeIds.flatMap((id) => this.dropOverlay(id)));
       },
-      landed: (batch) => this.publish(this.state.keysAfter(batch.entry)),
+      landed: (entry) => this.publish(this.state.keysAfter(entry)),
     }, options.writeTimeoutMs);
     this.notifier = new Notifier((error) => ctx.log("error", `subscriber threw: ${String(error)}`));
   }
@@ -105,12 +104,12 @@ export class ManifestReplica {
   }
 
   contentReady(writeId: number, ops: Op[]): void {
-    this.committer.ready(writeId, ops);
+    this.committer.contentStored(writeId, ops);
   }
 
+  /** The write's content objects could not be stored: it fails. */
   abort(writeId: number, error: Error): void {
-    this.committer.drop(writeId);
-    this.settleWrite(writeId, error);
+    this.committer.contentFailed(writeId, error);
   }
 
   /** Every write begun has been acknowledged or has failed, and the markers are written. */
@@ -119,10 +118,10 @@ export class ManifestReplica {
     await this.committer.idle();
   }
 
-  private onAcked(batch: Batch): void {
-    const changed = new Set(this.state.apply(batch.entry));
+  private onAcked(entry: Entry, writeIds: number[]): void {
+    const changed = new Set(this.state.apply(entry));
     this.committedSinceCheckpoint = true;
-    for (const writeId of batch.writeIds) for (const key of this.settleWrite(writeId)) changed.add(key);
+    for (const writeId of writeIds) for (const key of this.settleWrite(writeId)) changed.add(key);
     this.publish(changed);
   }
 
@@ -236,7 +235,7 @@ export class ManifestReplica {
    * entry, if it is then committed again under a later timestamp, reappear.
    */
   private visiblePointer(key: string): Pointer | undefined {
-    const inFlight = this.committer.queue.oldestInFlight();
+    const inFlight = this.committer.oldestInFlight();
     return inFlight ? this.state.pointerBefore(key, inFlight) : this.state.pointer(key);
   }
 
@@ -275,7 +274,7 @@ export class ManifestReplica {
   /** Subscribers must not miss a value to a passing fault: fetching retries until it cannot succeed. */
   private async valueForSubscribers(key: string): Promise<Json | undefined | typeof FETCH_FAILED> {
     try {
-      return await withRetry(this.ctx.env, () => this.valueOf(key), PERSISTENT_RETRY);
+      return await withRetry(this.ctx.env, () => this.valueOf(key), PERSISTENT_RETRY, () => !this.stopped);
     } catch (error) {
       this.ctx.log("error", `cannot fetch ${JSON.stringify(key)} for its subscribers: ${(error as Error).message}`);
       return FETCH_FAILED;
@@ -320,7 +319,7 @@ export class ManifestReplica {
     }
     for (const entry of log.entries) for (const key of this.state.apply(entry)) changed.add(key);
     // An entry in flight must stay unfolded-over, so that what is ordered after it can be held back.
-    const inFlight = this.committer.queue.oldestInFlight();
+    const inFlight = this.committer.oldestInFlight();
     this.state.fold(inFlight ? Math.min(log.settledTs, inFlight.ts - 1) : log.settledTs);
     this.synced = true;
     this.publish(changed);

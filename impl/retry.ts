@@ -26,13 +26,16 @@ export function backoffMs(env: Env, attempt: number, policy: RetryPolicy): numbe
   return Math.floor(env.random() * ceiling);
 }
 
-/** Retries `fn` while it fails with a retryable error, at most `policy.attempts` times. */
-export async function withRetry<T>(env: Env, fn: () => Promise<T>, policy = READ_RETRY): Promise<T> {
+/**
+ * Retries `fn` while it fails with a retryable error, at most
+ * `policy.attempts` times and only while `keepGoing()` says so.
+ */
+export async function withRetry<T>(env: Env, fn: () => Promise<T>, policy = READ_RETRY, keepGoing: () => boolean = () => true): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
-      if (!isRetryable(error) || attempt + 1 >= policy.attempts) throw error;
+      if (!isRetryable(error) || attempt + 1 >= policy.attempts || !keepGoing()) throw error;
       await sleep(env, backoffMs(env, attempt, policy));
     }
   }
