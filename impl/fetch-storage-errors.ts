@@ -1,10 +1,9 @@
-import type { RequestEffect } from "./s3-errors.ts";
-import { StorageError } from "./storage.ts";
-
 /**
  * S3 answers and fetch failures as `StorageError`, classified as
  * `s3-errors.ts` classifies the AWS SDK's errors.
  */
+import type { RequestEffect } from "./s3-errors.ts";
+import { StorageError } from "./storage.ts";
 
 /** Error codes AWS services use for throttling, whatever the HTTP status. */
 const THROTTLING_CODES = new Set([
