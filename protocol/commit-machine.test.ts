@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_BOUNDS, lagMs, retentionMs } from "./bounds.ts";
 import { CommitMachine, ENTRY_LIFECYCLE, type CommitOutcome, type CommitRequest, type Now, type RequestFailure } from "./commit-machine.ts";
 import { decodeEntry } from "./entry-codec.ts";
-import { ProtocolError, transition } from "./lifecycle.ts";
+import { ProtocolError, transition, type Lifecycle } from "./lifecycle.ts";
 import { NO_MUTATIONS } from "./mutations.ts";
 import { entryValidity } from "./validity.ts";
 
@@ -58,8 +58,8 @@ function harness() {
 
 describe("commit machine: lifecycle tables", () => {
   it("refuses an event its table does not allow, naming state and event", () => {
-    expect(() => transition(ENTRY_LIFECYCLE, "settling", "putValid")).toThrow(ProtocolError);
-    expect(() => transition(ENTRY_LIFECYCLE, "settling", "putValid")).toThrow(/entry: event "putValid" is not allowed in state "settling"/);
+    expect(() => transition(ENTRY_LIFECYCLE as Lifecycle, "settling", "putValid")).toThrow(ProtocolError);
+    expect(() => transition(ENTRY_LIFECYCLE as Lifecycle, "settling", "putValid")).toThrow(/entry: event "putValid" is not allowed in state "settling"/);
   });
 
   it("leaves its state unchanged after an answer the state does not allow", () => {
