@@ -1,10 +1,10 @@
-import { CommitMachine, type CommitEvent, type CommitOutcome, type CommitRequest, type Now, type RequestFailure } from "../protocol/commit-machine.ts";
+import { CommitMachine, type CommitEvent, type CommitOutcome, type CommitRequest, type Now } from "../protocol/commit-machine.ts";
 import type { Entry, Op } from "../protocol/entry-codec.ts";
 import type { ManifestState } from "../protocol/manifest-state.ts";
 import type { Order } from "../protocol/order.ts";
 import type { TimerHandle } from "./env.ts";
 import type { ManifestContext } from "./manifest-context.ts";
-import { StorageError } from "./storage.ts";
+import { failureOf } from "./request-failure.ts";
 import { WriteError } from "./write-errors.ts";
 
 export interface CommitHooks {
@@ -151,10 +151,4 @@ export class Committer {
       }
     }
   }
-}
-
-function failureOf(error: unknown): RequestFailure {
-  const message = error instanceof Error ? error.message : String(error);
-  if (!(error instanceof StorageError)) return { storageError: false, retryable: false, ambiguous: false, message };
-  return { storageError: true, retryable: error.retryable, ambiguous: error.ambiguous, message };
 }

@@ -8,7 +8,7 @@ import { Committer } from "./committer.ts";
 import type { ContentStore } from "./content-store.ts";
 import { LogCleaner } from "./log-cleaner.ts";
 import type { ManifestContext } from "./manifest-context.ts";
-import { ManifestSync, type NewLog } from "./manifest-sync.ts";
+import { FULL_LIST_INTERVAL_MS, ManifestSync, type NewLog } from "./manifest-sync.ts";
 import { Notifier, type Handler, type Watcher } from "./notifier.ts";
 import { backoffMs, isRetryable, sleep, withRetry, PERSISTENT_RETRY, READ_RETRY } from "./retry.ts";
 
@@ -29,8 +29,6 @@ interface LocalWrite {
 
 const FETCH_FAILED = Symbol("fetch failed");
 
-/** Even with the marker, list at least this often, in case a writer's marker PUT was lost. */
-const FULL_LIST_INTERVAL_MS = 30_000;
 
 /**
  * How long after a write is acknowledged every replica polling every
@@ -55,7 +53,6 @@ export class ManifestReplica {
   private readonly acks = new Map<number, { resolve: () => void; reject: (error: Error) => void; settled: Promise<void> }>();
   private refreshing: Promise<void> | undefined;
   private synced = false;
-  private listedAt = -Infinity;
   private pollTimer: unknown;
   private stopped = false;
   private committedSinceCheckpoint = false;
@@ -68,7 +65,7 @@ export class ManifestReplica {
     session: string,
     private readonly options: ReplicaOptions,
   ) {
-    this.sync = new ManifestSync(ctx, this.state);
+    this.sync = new ManifestSync(ctx, this.state, options.useMarker);
     this.cleaner = new LogCleaner(ctx);
     this.committer = new Committer(ctx, this.state, session, {
       acked: (entry, writeIds) => this.onAcked(entry, writeIds),
@@ -284,18 +281,10 @@ export class ManifestReplica {
   // ---- sync ----
 
   private async doRefresh(): Promise<void> {
-    let markerEtag: string | undefined;
-    if (this.options.useMarker) {
-      const marker = await this.sync.pollMarker();
-      const listDue = this.ctx.env.now() - this.listedAt >= FULL_LIST_INTERVAL_MS;
-      if (!marker.changed && this.synced && !listDue) return;
-      markerEtag = marker.etag;
-    }
-    this.listedAt = this.ctx.env.now();
-    const log = await this.sync.fetchNew();
-    await this.prefetch(log);
-    this.apply(log);
-    this.sync.accept(markerEtag);
+    await this.sync.run(async (log) => {
+      await this.prefetch(log);
+      this.apply(log);
+    });
     void this.maybeCheckpoint();
   }
 

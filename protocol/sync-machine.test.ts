@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_BOUNDS, lagMs } from "./bounds.ts";
+import { encodeCheckpoint, encodeEntry } from "./entry-codec.ts";
+import { ProtocolError } from "./lifecycle.ts";
+import { checkpointKey, entryKey } from "./log-keys.ts";
+import { ManifestState } from "./manifest-state.ts";
+import { NO_MUTATIONS } from "./mutations.ts";
+import { SyncMachine, type SyncOutcome, type SyncRequest } from "./sync-machine.ts";
+import type { ListedObject } from "./storage-vocabulary.ts";
+
+const T0 = 1_700_000_000_000;
+const M = "m";
+
+/** A bucket as plain objects, and a machine whose requests the test answers from it. */
+function harness(state = new ManifestState()) {
+  const objects = new Map<string, { body: string; lastModified: number }>();
+  const machine = new SyncMachine({ manifest: M, bounds: DEFAULT_BOUNDS, useMarker: false, fullListIntervalMs: 30_000, rules: NO_MUTATIONS }, state);
+  const outcomes: SyncOutcome[] = [];
+  let time = T0;
+  const now = () => ({ localMs: time, storeMs: time });
+  const drain = () => {
+    const requests: SyncRequest[] = [];
+    for (let r = machine.pollRequest(); r; r = machine.pollRequest()) requests.push(r);
+    for (let o = machine.pollOutcome(); o; o = machine.pollOutcome()) outcomes.push(o);
+    return requests;
+  };
+  const listing = (startAfter: string | undefined): ListedObject[] =>
+    [...objects.keys()]
+      .filter((key) => key.startsWith(`${M}@`) && (startAfter === undefined || key > startAfter))
+      .sort()
+      .map((key) => ({ key, etag: "e", size: 1, lastModified: objects.get(key)!.lastModified }));
+  /** Answers every request from the bucket, at `answeredAt`, until the sync ends. */
+  const run = (answeredAt = time) => {
+    let requests = (machine.handle({ type: "syncRequested" }, now()), drain());
+    time = answeredAt;
+    while (requests.length > 0) {
+      const next: SyncRequest[] = [];
+      for (const request of requests) {
+        if (request.kind === "listPage") {
+          machine.handle({ type: "pageAnswered", requestId: request.requestId, contents: listing(request.startAfter), isTruncated: false, nextContinuationToken: undefined, date: time }, now());
+        } else if (request.kind === "getBody") {
+          const object = objects.get(request.key);
+          machine.handle({ type: "bodyAnswered", requestId: request.requestId, status: object ? 200 : 404, body: object?.body }, now());
+        }
+        next.push(...drain());
+      }
+      requests = next;
+      const fetched = outcomes.find((o) => o.kind === "fetched");
+      if (fetched && machine.busy) {
+        machine.handle({ type: "applied" }, now());
+        drain();
+      }
+    }
+    return outcomes.find((o) => o.kind === "fetched");
+  };
+  const putEntry = (ts: number, session = "writer01", seq = 0, lastModified = ts) =>
+    objects.set(entryKey(M, ts, session, seq), { body: encodeEntry({ ts, session, seq, ops: [[`k${ts}`, { value: ts }]] }), lastModified });
+  const putCheckpoint = (ts: number, body?: string) =>
+    objects.set(checkpointKey(M, ts), { body: body ?? encodeCheckpoint({ ts, state: [["cp", { value: ts }]] }), lastModified: ts + 20_000 });
+  return { machine, objects, outcomes, run, putEntry, putCheckpoint, drain, now, at: (ms: number) => (time = ms) };
+}
+
+describe("sync machine", () => {
+  it("refuses an answer to a request it did not make, and stays as it was", () => {
+    const h = harness();
+    h.machine.handle({ type: "syncRequested" }, h.now());
+    const [list] = h.drain();
+    expect(() => h.machine.handle({ type: "bodyAnswered", requestId: list!.requestId, status: 200, body: "" }, h.now())).toThrow(ProtocolError);
+    h.machine.handle({ type: "pageAnswered", requestId: list!.requestId, contents: [], isTruncated: false, nextContinuationToken: undefined, date: T0 }, h.now());
+    expect(h.drain()).toEqual([]);
+    expect(h.outcomes).toContainEqual(expect.objectContaining({ kind: "fetched" }));
+  });
+
+  it("a listing answered late settles no further than where it started", () => {
+    const h = harness();
+    h.putEntry(T0 - 60_000);
+    const fetched = h.run(T0 + 120_000);
+    expect(fetched).toMatchObject({ log: { settledTs: T0 + lagMs(DEFAULT_BOUNDS) } });
+  });
+
+  it("a warm replica whose log lost objects above its watermark starts from the newest checkpoint", () => {
+    const state = new ManifestState();
+    state.loadCheckpoint({ ts: T0 - 100_000, state: [] });
+    const h = harness(state);
+    h.putCheckpoint(T0 - 60_000);
+    h.putCheckpoint(T0 - 40_000);
+    h.putEntry(T0 - 30_000);
+    expect(h.run()).toMatchObject({ log: { checkpoint: { ts: T0 - 40_000 }, entries: [{ ts: T0 - 30_000 }] } });
+  });
+
+  it("a warm replica that reaches its watermark past one checkpoint needs no checkpoint", () => {
+    const state = new ManifestState();
+    state.loadCheckpoint({ ts: T0 - 100_000, state: [] });
+    const h = harness(state);
+    h.putEntry(T0 - 200_000);
+    h.putEntry(T0 - 50_000);
+    h.putCheckpoint(T0 - 40_000);
+    h.putEntry(T0 - 30_000);
+    expect(h.run()).toMatchObject({ log: { checkpoint: undefined, entries: [{ ts: T0 - 50_000 }, { ts: T0 - 30_000 }] } });
+  });
+
+  it("skips an unreadable checkpoint and starts from the one before it", () => {
+    const h = harness();
+    h.putCheckpoint(T0 - 60_000);
+    h.putCheckpoint(T0 - 40_000, "{planted");
+    h.putEntry(T0 - 50_000);
+    expect(h.run()).toMatchObject({ log: { checkpoint: { ts: T0 - 60_000 }, entries: [{ ts: T0 - 50_000 }] } });
+    expect(h.outcomes).toContainEqual({ kind: "warning", message: expect.stringMatching(/\.cp.*not JSON/) });
+  });
+
+  it("starts over from a checkpoint when an object vanishes mid-sync, and drops late answers of the failed fetch", () => {
+    const h = harness();
+    for (let i = 0; i < 3; i++) h.putEntry(T0 - 50_000 + i);
+    h.machine.handle({ type: "syncRequested" }, h.now());
+    const [list] = h.drain();
+    h.machine.handle({ type: "pageAnswered", requestId: list!.requestId, contents: [...h.objects.keys()].sort().map((key) => ({ key, etag: "e", size: 1, lastModified: h.objects.get(key)!.lastModified })), isTruncated: false, nextContinuationToken: undefined, date: T0 }, h.now());
+    const bodies = h.drain();
+    expect(bodies).toHaveLength(3);
+    h.machine.handle({ type: "bodyAnswered", requestId: bodies[0]!.requestId, status: 404, body: undefined }, h.now());
+    h.drain();
+    expect(h.outcomes).toContainEqual({ kind: "path", mark: "sync starts over from a checkpoint" });
+    expect(h.machine.busy).toBe(false);
+    h.machine.handle({ type: "bodyAnswered", requestId: bodies[1]!.requestId, status: 200, body: "x" }, h.now());
+    expect(h.drain()).toEqual([]);
+  });
+});
