@@ -1,4 +1,4 @@
-import { SyncMachine, type NewLog, type SyncEvent_, type SyncOutcome, type SyncRequest } from "../protocol/sync-machine.ts";
+import { SyncMachine, type NewLog, type SyncInput, type SyncOutcome, type SyncRequest } from "../protocol/sync-machine.ts";
 import type { ManifestState } from "../protocol/manifest-state.ts";
 import { failureOf } from "./request-failure.ts";
 import type { ManifestContext } from "./manifest-context.ts";
@@ -40,7 +40,7 @@ export class ManifestSync {
     });
   }
 
-  private handle(event: SyncEvent_): void {
+  private handle(event: SyncInput): void {
     this.machine.handle(event, { localMs: this.ctx.env.now(), storeMs: this.ctx.clock.now() });
     for (let request = this.machine.pollRequest(); request; request = this.machine.pollRequest()) this.send(request);
     for (let outcome = this.machine.pollOutcome(); outcome; outcome = this.machine.pollOutcome()) this.report(outcome);
@@ -49,7 +49,7 @@ export class ManifestSync {
   private send(request: SyncRequest): void {
     const { bucket, key: manifest } = this.ctx.manifest;
     const { requestId } = request;
-    const read = <T>(call: () => Promise<T>, answered: (response: T) => SyncEvent_) =>
+    const read = <T>(call: () => Promise<T>, answered: (response: T) => SyncInput) =>
       withRetry(this.ctx.env, call).then(
         (response) => this.handle(answered(response)),
         (error: unknown) => {

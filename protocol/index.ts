@@ -1,9 +1,12 @@
 export * from "./bounds.ts";
 export * from "./checkpoint-policy.ts";
 export * from "./clock-estimator.ts";
+export * from "./commit-machine.ts";
 export * from "./commit-queue.ts";
 export * from "./entry-codec.ts";
 export * from "./json-value.ts";
+export * from "./lifecycle.ts";
+export * from "./lifecycles.ts";
 export * from "./log-keys.ts";
 export * from "./log-listing.ts";
 export * from "./log-retention.ts";
@@ -12,4 +15,5 @@ export * from "./mutations.ts";
 export * from "./order.ts";
 export type * from "./storage-vocabulary.ts";
 export { S3_MAX_KEYS } from "./storage-vocabulary.ts";
+export * from "./sync-machine.ts";
 export * from "./validity.ts";

@@ -39,7 +39,7 @@ export const SYNC_LIFECYCLE = {
 } as const satisfies Lifecycle;
 
 type SyncState = keyof typeof SYNC_LIFECYCLE.transitions;
-type SyncEvent = { [S in SyncState]: keyof (typeof SYNC_LIFECYCLE.transitions)[S] }[SyncState] & string;
+type SyncTableEvent = { [S in SyncState]: keyof (typeof SYNC_LIFECYCLE.transitions)[S] }[SyncState] & string;
 
 /** What a completed listing found: to load (checkpoint first) and fold up to `settledTs`. */
 export interface NewLog {
@@ -54,7 +54,7 @@ export interface SyncNow {
   storeMs: number;
 }
 
-export type SyncEvent_ =
+export type SyncInput =
   | { type: "syncRequested" }
   | { type: "markerAnswered"; requestId: number; status: 200 | 304 | 404; etag: string | undefined }
   | { type: "pageAnswered"; requestId: number; contents: readonly ListedObject[]; isTruncated: boolean; nextContinuationToken: string | undefined; date: number | undefined }
@@ -140,7 +140,7 @@ export class SyncMachine {
     return this.state !== "idle";
   }
 
-  handle(event: SyncEvent_, now: SyncNow): void {
+  handle(event: SyncInput, now: SyncNow): void {
     if ("requestId" in event && this.abandoned.delete(event.requestId)) return;
     switch (event.type) {
       case "syncRequested":
@@ -222,7 +222,7 @@ export class SyncMachine {
     this.send({ kind: "listPage", prefix: logPrefix(this.config.manifest), startAfter, continuationToken: undefined }, "page");
   }
 
-  private pageAnswered(page: Extract<SyncEvent_, { type: "pageAnswered" }>, now: SyncNow): void {
+  private pageAnswered(page: Extract<SyncInput, { type: "pageAnswered" }>, now: SyncNow): void {
     const judge = this.judge!;
     this.listDate ??= page.date ?? now.storeMs - this.config.bounds.staleMs;
     this.warnRejected(judge.page(page.contents).rejected);
@@ -320,7 +320,7 @@ export class SyncMachine {
     const what = this.inFlight.get(requestId);
     if (what === undefined) throw new ProtocolError(`sync: no request ${requestId} is in flight`);
     this.inFlight.delete(requestId);
-    const event: SyncEvent = what === "marker" ? "markerFailed" : what === "page" ? "pageFailed" : "bodyFailed";
+    const event: SyncTableEvent = what === "marker" ? "markerFailed" : what === "page" ? "pageFailed" : "bodyFailed";
     this.move(event);
     if (what !== "marker" && what !== "page") this.abandonFetch();
     this.outcomes.push({ kind: "failed", message: failure.message, failure });
@@ -373,9 +373,9 @@ export class SyncMachine {
     for (const [key, ts] of this.rejected) if (ts <= settledTs) this.rejected.delete(key);
   }
 
-  private move(event: SyncEvent): void {
+  private move(event: SyncTableEvent): void {
     const from = this.state;
-    this.state = transition<SyncState, SyncEvent>(SYNC_LIFECYCLE, from, event);
+    this.state = transition<SyncState, SyncTableEvent>(SYNC_LIFECYCLE, from, event);
     this.outcomes.push({ kind: "transition", transition: { machine: SYNC_LIFECYCLE.name, from, event, to: this.state } });
   }
 }
