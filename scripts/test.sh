@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from nothing: installs the npm dependencies, type-checks,
 # starts a local Ceph RGW for the integration tests (installing it with apt if
-# needed), runs every test, and stops the gateway again.
+# needed) and installs Debian's Chromium for the browser test, runs every test,
+# and stops the gateway again.
 # MPS3_SKIP_RGW=1 runs without the gateway (its suites then say they skip).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,6 +24,14 @@ if [[ "${MPS3_SKIP_RGW:-}" != 1 ]]; then
   else
     echo "test: Ceph RGW did not start; its integration suites will be skipped" >&2
   fi
+fi
+# The browser test runs on the gateway, so it needs Chromium only when the gateway is up.
+if [[ -n "$started" ]] && ! bash scripts/chromium-install.sh; then
+  if [[ "${CI:-}" == true ]]; then
+    echo "test: chromium did not install; CI needs it for the browser test" >&2
+    exit 1
+  fi
+  echo "test: chromium did not install; the browser test will be skipped" >&2
 fi
 
 npx vitest run
