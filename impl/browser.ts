@@ -1,5 +1,5 @@
 /** The browser entry: the client and the fetch-based storage. */
-export { MPS3, type MPS3Options, type WriteOptions, type ReadOptions } from "./mps3.ts";
+export { MPS3Core as MPS3, type MPS3CoreOptions as MPS3Options, type WriteOptions, type ReadOptions } from "./mps3-core.ts";
 export { FetchStorage, type FetchStorageConfig } from "./fetch-storage.ts";
 export { StorageError, type Storage } from "./storage.ts";
 export type { Handler, Watcher, ManifestEvent } from "./notifier.ts";

@@ -13,7 +13,7 @@ const ODD_KEYS = [
   "<![CDATA[<tag>]]>",
   "__proto__",
   "constructor",
-  "a/b/../c",
+  "a/b/..c/.d",
 ];
 
 const rgw = await findRgw();
@@ -211,6 +211,8 @@ function clientSuite(open: (options?: Omit<WorldOptions, "versioning">) => Promi
     await expect(client.put("k", Number.NaN)).rejects.toThrow(/non-finite/);
     await expect(client.put("manifest.json", 1)).rejects.toThrow(/collides/);
     await expect(client.put("manifest.json@x", 1)).rejects.toThrow(/collides/);
+    await expect(client.put("a/../b", 1)).rejects.toThrow(/path segment/);
+    await expect(client.put({ bucket: "elsewhere", key: "k" }, 1)).rejects.toThrow(/bucket of manifest/);
     await expect(client.put("k", JSON.parse('{"__proto__": 1}'))).rejects.toThrow(/__proto__/);
     expect(() => client.subscribe("k", "nope" as never)).toThrow(/handler/);
     await w.shutdownAll();

@@ -1,6 +1,11 @@
 import type { Json } from "../protocol/json-value.ts";
 
-export type Handler = (value: Json | undefined) => void;
+/**
+ * Called with the key's value on every change; with the last value it was
+ * given and an `error` when the client cannot sync the manifest (a missing
+ * bucket, refused credentials).
+ */
+export type Handler = (value: Json | undefined, error?: Error) => void;
 
 export type ManifestEvent =
   | { type: "set"; key: string; value: Json }
@@ -23,9 +28,9 @@ function fingerprint(value: Json | undefined): string {
  * handler is reported and does not stop the others.
  */
 export class Notifier {
-  private readonly subscribers = new Map<string, Map<symbol, { handler: Handler; last: string | undefined }>>();
+  private readonly subscribers = new Map<string, Map<symbol, { handler: Handler; last: string | undefined; value: Json | undefined }>>();
   private readonly watchers = new Map<symbol, { watcher: Watcher; last: Map<string, string> }>();
-  private readonly queue: Array<{ key: string; value: Json | undefined; only: symbol | undefined }> = [];
+  private readonly queue: Array<{ key: string; value: Json | undefined; only: symbol | undefined } | { error: Error }> = [];
   private draining = false;
 
   constructor(private readonly onHandlerError: (error: unknown) => void) {}
@@ -51,7 +56,7 @@ export class Notifier {
   subscribe(key: string, handler: Handler): { id: symbol; remove: () => void } {
     const id = Symbol(key);
     const handlers = this.subscribers.get(key) ?? new Map();
-    handlers.set(id, { handler, last: undefined });
+    handlers.set(id, { handler, last: undefined, value: undefined });
     this.subscribers.set(key, handlers);
     return {
       id,
@@ -70,15 +75,33 @@ export class Notifier {
 
   /** Tells `key`'s subscribers (all, or just `only`) its value, if it changed for them. */
   deliver(key: string, value: Json | undefined, only?: symbol): void {
-    this.queue.push({ key, value, only });
+    this.enqueue({ key, value, only });
+  }
+
+  /** Tells every subscriber that the manifest cannot be synced. */
+  fail(error: Error): void {
+    this.enqueue({ error });
+  }
+
+  private enqueue(item: (typeof this.queue)[number]): void {
+    this.queue.push(item);
     if (this.draining) return;
     this.draining = true;
     queueMicrotask(() => this.drain());
   }
 
   private drain(): void {
-    for (let next = this.queue.shift(); next; next = this.queue.shift()) this.deliverNow(next.key, next.value, next.only);
+    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+      if ("error" in next) this.failNow(next.error);
+      else this.deliverNow(next.key, next.value, next.only);
+    }
     this.draining = false;
+  }
+
+  private failNow(error: Error): void {
+    for (const handlers of this.subscribers.values()) {
+      for (const subscriber of handlers.values()) this.call(() => subscriber.handler(subscriber.value, error));
+    }
   }
 
   private deliverNow(key: string, value: Json | undefined, only: symbol | undefined): void {
@@ -86,6 +109,7 @@ export class Notifier {
     for (const [id, subscriber] of this.subscribers.get(key) ?? []) {
       if ((only && id !== only) || subscriber.last === print) continue;
       subscriber.last = print;
+      subscriber.value = value;
       this.call(() => subscriber.handler(value));
     }
     for (const [id, watch] of this.watchers) {

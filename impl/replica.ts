@@ -150,6 +150,8 @@ export class ManifestReplica {
   // ---- reads ----
 
   async get(key: string): Promise<Json | undefined> {
+    const local = this.overlay.get(key)?.at(-1);
+    if (local) return local.value;
     await this.refresh(true);
     return this.valueOf(key);
   }
@@ -208,7 +210,10 @@ export class ManifestReplica {
   private afterSubscribe(deliver: () => void): void {
     if (this.synced) queueMicrotask(deliver);
     else
-      void this.ready().then(deliver, (error: Error) => this.ctx.log("error", `cannot sync ${this.ctx.manifest.key} for its subscribers: ${error.message}`));
+      void this.ready().then(deliver, (error: Error) => {
+        this.ctx.log("error", `cannot sync ${this.ctx.manifest.key} for its subscribers: ${error.message}`);
+        this.notifier.fail(error);
+      });
     this.startPolling();
   }
 
@@ -349,6 +354,7 @@ export class ManifestReplica {
       await this.refresh(false);
     } catch (error) {
       this.ctx.log("warn", `poll failed: ${(error as Error).message}`);
+      if (!isRetryable(error)) this.notifier.fail(error as Error);
       await sleep(this.ctx.env, this.options.pollFrequencyMs);
     }
     this.pollTimer = undefined;

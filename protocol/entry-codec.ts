@@ -50,6 +50,9 @@ export function keyProblem(key: unknown): string | undefined {
   if (/[\u0000-\u0008\u000a-\u001f\ufffe\uffff]/.test(key)) {
     return "a key must not contain a control character (U+0000 to U+001F other than tab) or U+FFFE/U+FFFF";
   }
+  if (key.split("/").some((segment) => segment === "." || segment === "..")) {
+    return 'a key must not have a "." or ".." path segment (URLs resolve them away)';
+  }
   return undefined;
 }
 
