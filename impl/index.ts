@@ -1,8 +1,10 @@
 export { MPS3, type MPS3Options, type WriteOptions, type ReadOptions } from "./mps3.ts";
+export { MPS3Core, type MPS3CoreOptions } from "./mps3-core.ts";
 export type { Handler, Watcher, ManifestEvent } from "./notifier.ts";
 export type { Ref, KeyLike } from "./refs.ts";
 export { realEnv, type Env } from "./env.ts";
 export { StorageError, type Storage } from "./storage.ts";
+export { WriteError } from "./write-errors.ts";
 export { FetchStorage, type FetchStorageConfig } from "./fetch-storage.ts";
 export type * from "../protocol/storage-vocabulary.ts";
 export type { Json } from "../protocol/json-value.ts";

@@ -4,7 +4,7 @@
  * type-checked by a strict `tsc` with NodeNext and with bundler resolution.
  */
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,6 +92,7 @@ describe("the packed package, installed in a scratch project", () => {
     await mkdir(project);
     await writeFile(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
     await writeFile(join(project, "consume.mjs"), CONSUMER_JS);
+    await writeFile(join(project, "start.mjs"), readmeQuickStart(await readFile(join(root, "README.md"), "utf8")));
     await writeFile(join(project, "types.ts"), CONSUMER_TS);
     for (const [name, config] of Object.entries(TSCONFIGS)) await writeFile(join(project, name), JSON.stringify(config));
     await exec("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", join(dir, packed.filename)], project);
@@ -117,9 +118,24 @@ describe("the packed package, installed in a scratch project", () => {
     expect(stdout.trim()).toBe('read back {"hello":"world"}; S3_MAX_KEYS 1000; a read of a value never written is valid: false');
   });
 
+  it("runs the README's quick start as pasted", async () => {
+    const { stdout } = await exec("node", ["start.mjs"], project);
+    console.log(`node start.mjs (the README's quick start):\n${stdout.trim()}`);
+    expect(stdout).toContain('bob reads { hello: \'world\' }');
+    expect(stdout).toContain("bob sees { hello: 'world' }");
+  });
+
   it.each(Object.keys(TSCONFIGS))("type-checks with a strict %s", async (config) => {
     const { stdout } = await exec(tsc, ["-p", config], project).catch((error: { stdout: string }) => error);
     console.log(`tsc -p ${config}: ${stdout.trim() || "no errors"}`);
     expect(stdout.trim()).toBe("");
   });
 });
+
+/** The first code block after the README's "Quick start" heading. */
+function readmeQuickStart(readme: string): string {
+  const section = readme.slice(readme.indexOf("## Quick start"));
+  const block = /```js\n([\s\S]*?)```/.exec(section);
+  if (!block) throw new Error("the README has no js block under Quick start");
+  return block[1]!;
+}
