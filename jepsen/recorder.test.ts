@@ -49,6 +49,43 @@ describe("HistoryRecorder", () => {
     expect(check(history).valid).toBe(true);
   });
 
+  it("records a notification in the process when it is idle, and under `<id>-sub` while an operation is pending", async () => {
+    const { clock, recorder, a, b } = twoClients();
+    b.subscribe("x");
+    await clock.runFor(1_000);
+    await clock.runUntilSettled(a.put("x", a.uniqueValue()));
+    await clock.runFor(1_000);
+    const pending = b.put("x", b.uniqueValue());
+    await clock.runUntilSettled(pending);
+    const notified = recorder.events.filter((e) => e.f === "notify").map((e) => `${e.process} ${JSON.stringify(e.value)}`);
+    expect(notified).toEqual(['2 null', '2 {"by":"1","n":0}', '2-sub {"by":"2","n":0}']);
+    expect(check(parseHistory(recorder.jsonl()), { models: ["cc", "ccv", "ryw", "mr", "mw", "wfr"] }).valid).toBe(true);
+  });
+
+  it("records the value a caller passed or was given, whatever the caller does to the object afterwards", async () => {
+    const { clock, recorder, a, b } = twoClients();
+    const value = { by: "1", n: 0, nested: { list: [1] } };
+    const written = a.put("x", value);
+    value.n = 99;
+    value.nested.list.push(2);
+    await clock.runUntilSettled(written);
+    await clock.runFor(15_000);
+    const read = (await clock.runUntilSettled(b.get("x"))) as { nested: { list: number[] } };
+    expect(() => read.nested.list.push(3)).toThrow(TypeError);
+    const values = recorder.events.map((e) => `${e.type} ${e.f} ${JSON.stringify(e.value)}`);
+    const original = '{"by":"1","n":0,"nested":{"list":[1]}}';
+    expect(values).toEqual([`invoke write ${original}`, `ok write ${original}`, "invoke read undefined", `ok read ${original}`]);
+  });
+
+  it("lets an ended process finish what is pending, and start nothing more", async () => {
+    const { clock, recorder, a } = twoClients();
+    const pending = a.put("x", a.uniqueValue());
+    a.end();
+    await clock.runUntilSettled(pending);
+    expect(recorder.events.map((e) => e.type)).toEqual(["invoke", "ok"]);
+    await expect(a.get("x")).rejects.toThrow(/ended/);
+  });
+
   it("records a rejected write as failed and refuses a second operation on a busy process", async () => {
     const { clock, recorder, a } = twoClients();
     await clock.runUntilSettled(a.put("x", JSON.parse('{"__proto__": 1}')));

@@ -3,9 +3,13 @@
  * checker's format (docs/history-format.md).
  *
  * A recorded process is sequential, as the format requires: it invokes one
- * operation at a time. Subscription notifications go to a process of their own
- * (`<process>-sub`), since they arrive while the client is busy. Every written
- * value is made unique by the recorder, so each read names the write it saw.
+ * operation at a time. A subscription notification that arrives while the
+ * process is idle is recorded in the process itself, as a read between its
+ * operations: what it was told is then in the causal past of what it does
+ * next, as it is in the client. One that arrives while an operation is pending
+ * goes to a process of its own (`<process>-sub`). Every written value is made
+ * unique by the recorder, so each read names the write it saw. Values are
+ * copied when recorded: what the caller passed or was given, at that moment.
  */
 import type { MPS3 } from "../impl/mps3.ts";
 import { WriteError } from "../impl/write-errors.ts";
@@ -51,13 +55,23 @@ export class HistoryRecorder {
 
   /** @internal */
   emit(process: Process, type: EventType, f: EventFunction, fields: { key?: string; value?: Json }): void {
-    this.events.push({ index: this.events.length, time: this.now(), process, type, f, ...fields });
+    const { key, value } = fields;
+    this.events.push({
+      index: this.events.length,
+      time: this.now(),
+      process,
+      type,
+      f,
+      ...(key === undefined ? {} : { key }),
+      ...(value === undefined ? {} : { value: structuredClone(value) }),
+    });
   }
 }
 
 export class RecordedProcess {
-  private pending: string | undefined;
+  private pending: EventFunction | undefined;
   private crashed = false;
+  private ended = false;
   private written = 0;
   private unsubscribes: Array<() => void> = [];
   private abandoned = 0;
@@ -73,6 +87,10 @@ export class RecordedProcess {
 
   get busy(): boolean {
     return this.pending !== undefined;
+  }
+
+  get pendingOperation(): EventFunction | undefined {
+    return this.pending;
   }
 
   /** A value no other write of the history has: the process id and a counter. */
@@ -95,23 +113,26 @@ export class RecordedProcess {
     return this.write("batch", { value: pairs }, () => this.client.putAll(values));
   }
 
-  async get(key: string): Promise<void> {
+  /** Resolves with what the client returned (undefined if the read failed), as the client gave it. */
+  async get(key: string): Promise<Json | undefined> {
     this.begin("read", { key });
     let value: Json | undefined;
     try {
       value = await this.client.get(key);
     } catch {
-      return this.complete("fail", "read", { key });
+      this.complete("fail", "read", { key });
+      return undefined;
     }
     this.complete("ok", "read", { key, value: value ?? null });
+    return value;
   }
 
-  /** Records every notification for `key` as an observed read of process `<id>-sub`. */
+  /** Records every notification for `key`: in this process when it is idle, else in `<id>-sub`. */
   subscribe(key: string): void {
-    const process = `${this.id}-sub`;
     this.unsubscribes.push(
       this.client.subscribe(key, (value) => {
-        if (!this.crashed) this.recorder.emit(process, "ok", "notify", { key, value: value ?? null });
+        if (this.crashed) return;
+        this.recorder.emit(this.busy ? `${this.id}-sub` : this.id, "ok", "notify", { key, value: value ?? null });
       }),
     );
   }
@@ -125,7 +146,15 @@ export class RecordedProcess {
     this.crashed = true;
   }
 
-  private async write(f: "write" | "delete" | "batch", fields: { key?: string; value?: Json }, run: () => Promise<void>): Promise<void> {
+  /** The client was shut down: what is pending still completes, and nothing new may start. */
+  end(): void {
+    this.unsubscribeAll();
+    this.ended = true;
+  }
+
+  private async write(f: "write" | "delete" | "batch", given: { key?: string; value?: Json }, run: () => Promise<void>): Promise<void> {
+    // The completion repeats the invocation's value, whatever the caller does to its object meanwhile.
+    const fields = given.value === undefined ? given : { ...given, value: structuredClone(given.value) };
     this.begin(f, fields);
     try {
       await run();
@@ -149,6 +178,7 @@ export class RecordedProcess {
 
   private begin(f: EventFunction, fields: { key?: string; value?: Json }): void {
     if (this.crashed) throw new Error(`process ${this.id} has crashed`);
+    if (this.ended) throw new Error(`process ${this.id} has ended`);
     if (this.pending !== undefined) throw new Error(`process ${this.id} is busy with ${this.pending}`);
     this.pending = f;
     this.recorder.emit(this.id, "invoke", f, fields);
