@@ -85,6 +85,16 @@ const CATALOGUE: Entry[] = [
   entry("no lost write when an unacknowledged batch delete may have landed last", [[1, "w x 1", "b? x=- y=1"], [2, "w x 2"]], { convergence: true, lost: true }, [], [[3, "r x -"]]),
   entry("a null read explained by an unacknowledged delete", [[1, "w x 1", "w y 1"], [2, "r y 1", "r x -"], [3, "d? x"]], {}, []),
   entry("no lost write when the final state shows a concurrent write", [[1, "w x 1"], [2, "w x 2"]], { convergence: true, lost: true }, [], [[1, "r x 2"], [3, "r x 2"]]),
+  // An old value committed again after a write that followed it: the later write is lost once its writer's view of the old one is in the history.
+  entry("LostWrite: a later write lost to the one its writer was notified of", [[1, "w x 1"], [2, "n x 1", "w x 2"]], { convergence: true, lost: false }, ["LostWrite"], [[3, "r x 1"], [4, "r x 1"]]),
+  entry("LostWrite: a later write lost to the one its writer had read", [[1, "w x 1"], [2, "r x 1", "w x 2"]], { convergence: true, lost: false }, ["LostWrite"], [[3, "r x 1"], [4, "r x 1"]]),
+  entry(
+    "no lost write can be told when the writer's notification is recorded under another process",
+    [[1, "w x 1"], ["2-sub", "n x 1"], [2, "w x 2"]],
+    { convergence: true, lost: true },
+    [],
+    [[3, "r x 1"], [4, "r x 1"]],
+  ),
 ];
 
 describe("catalogue of labelled histories", () => {

@@ -49,16 +49,27 @@ describe("HistoryRecorder", () => {
     expect(check(history).valid).toBe(true);
   });
 
-  it("records a notification in the process when it is idle, and under `<id>-sub` while an operation is pending", async () => {
+  it("records a notification in every idle process of the client, and under `<id>-sub` while the subscriber is busy", async () => {
     const { clock, recorder, a, b } = twoClients();
+    const sibling = recorder.process("2b", b.client);
     b.subscribe("x");
     await clock.runFor(1_000);
     await clock.runUntilSettled(a.put("x", a.uniqueValue()));
     await clock.runFor(1_000);
     const pending = b.put("x", b.uniqueValue());
     await clock.runUntilSettled(pending);
+    const siblingPending = sibling.put("x", sibling.uniqueValue());
+    await clock.runUntilSettled(siblingPending);
     const notified = recorder.events.filter((e) => e.f === "notify").map((e) => `${e.process} ${JSON.stringify(e.value)}`);
-    expect(notified).toEqual(['2 null', '2 {"by":"1","n":0}', '2-sub {"by":"2","n":0}']);
+    expect(notified).toEqual([
+      "2 null",
+      "2b null",
+      '2 {"by":"1","n":0}',
+      '2b {"by":"1","n":0}',
+      '2-sub {"by":"2","n":0}',
+      '2b {"by":"2","n":0}',
+      '2 {"by":"2b","n":0}',
+    ]);
     expect(check(parseHistory(recorder.jsonl()), { models: ["cc", "ccv", "ryw", "mr", "mw", "wfr"] }).valid).toBe(true);
   });
 

@@ -3,11 +3,12 @@
  * checker's format (docs/history-format.md).
  *
  * A recorded process is sequential, as the format requires: it invokes one
- * operation at a time. A subscription notification that arrives while the
- * process is idle is recorded in the process itself, as a read between its
- * operations: what it was told is then in the causal past of what it does
- * next, as it is in the client. One that arrives while an operation is pending
- * goes to a process of its own (`<process>-sub`). Every written value is made
+ * operation at a time. A client's processes share its session: once the
+ * client has been told of a value, everything any of them does next is
+ * causally after it. So a subscription notification is recorded, as a read
+ * between operations, in every process of the client that is idle when it
+ * arrives; and, if the subscribing process is busy, also in a process of its
+ * own (`<process>-sub`), so that no notification goes unchecked. Every written value is made
  * unique by the recorder, so each read names the write it saw. Values are
  * copied when recorded: what the caller passed or was given, at that moment.
  */
@@ -22,12 +23,22 @@ export type Pair = [key: string, value: Json | null];
 export class HistoryRecorder {
   readonly events: HistoryEvent[] = [];
   private quiesced = false;
+  private readonly processesByClient = new Map<MPS3, RecordedProcess[]>();
 
   constructor(private readonly now: () => number) {}
 
   /** A sequential process driving `client`. */
   process(id: Process, client: MPS3): RecordedProcess {
-    return new RecordedProcess(this, id, client);
+    const process = new RecordedProcess(this, id, client);
+    const processes = this.processesByClient.get(client) ?? [];
+    processes.push(process);
+    this.processesByClient.set(client, processes);
+    return process;
+  }
+
+  /** @internal */
+  processesOf(client: MPS3): readonly RecordedProcess[] {
+    return this.processesByClient.get(client) ?? [];
   }
 
   /**
@@ -127,14 +138,21 @@ export class RecordedProcess {
     return value;
   }
 
-  /** Records every notification for `key`: in this process when it is idle, else in `<id>-sub`. */
+  /** Records every notification for `key`: in each idle process of the client, and in `<id>-sub` while this one is busy. */
   subscribe(key: string): void {
     this.unsubscribes.push(
       this.client.subscribe(key, (value) => {
         if (this.crashed) return;
-        this.recorder.emit(this.busy ? `${this.id}-sub` : this.id, "ok", "notify", { key, value: value ?? null });
+        const told = { key, value: value ?? null };
+        if (this.busy) this.recorder.emit(`${this.id}-sub`, "ok", "notify", told);
+        for (const process of this.recorder.processesOf(this.client)) process.told(told);
       }),
     );
+  }
+
+  /** The client was notified: an idle process records it as its next read. */
+  private told(notification: { key: string; value: Json }): void {
+    if (!this.crashed && !this.ended && !this.busy) this.recorder.emit(this.id, "ok", "notify", notification);
   }
 
   unsubscribeAll(): void {
