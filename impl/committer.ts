@@ -34,7 +34,7 @@ export class Committer {
     private readonly hooks: CommitHooks,
     writeTimeoutMs: number,
   ) {
-    this.machine = new CommitMachine({ manifest: ctx.manifest.key, session, bounds: ctx.bounds, writeTimeoutMs, rules: ctx.mutations });
+    this.machine = new CommitMachine({ manifest: ctx.manifest.key, session, bounds: ctx.bounds, writeTimeoutMs, rules: ctx.rules });
   }
 
   submit(writeId: number, ops: Op[] | undefined, bytes: number): void {

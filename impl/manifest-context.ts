@@ -1,5 +1,5 @@
 import type { TimingBounds } from "../protocol/bounds.ts";
-import type { Mutations } from "../protocol/mutations.ts";
+import type { ProtocolRules } from "../protocol/rules.ts";
 import type { Env } from "./env.ts";
 import type { Logger } from "./logger.ts";
 import type { Ref } from "./refs.ts";
@@ -14,6 +14,6 @@ export interface ManifestContext {
   clock: StoreClock;
   bounds: TimingBounds;
   log: Logger;
-  /** NO_MUTATIONS except in checker-power tests. */
-  mutations: Readonly<Mutations>;
+  /** PROTOCOL_RULES, except in checker-power tests. */
+  rules: Readonly<ProtocolRules>;
 }

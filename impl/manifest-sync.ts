@@ -25,7 +25,7 @@ export class ManifestSync {
     useMarker: boolean,
   ) {
     this.machine = new SyncMachine(
-      { manifest: ctx.manifest.key, bounds: ctx.bounds, useMarker, fullListIntervalMs: FULL_LIST_INTERVAL_MS, rules: ctx.mutations },
+      { manifest: ctx.manifest.key, bounds: ctx.bounds, useMarker, fullListIntervalMs: FULL_LIST_INTERVAL_MS, rules: ctx.rules },
       state,
     );
   }

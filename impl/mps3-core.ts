@@ -1,7 +1,7 @@
 import { assertBounds, DEFAULT_BOUNDS, type TimingBounds } from "../protocol/bounds.ts";
 import { DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from "../protocol/checkpoint-policy.ts";
 import { MAX_ENTRY_OPS_BYTES, opBytesMax, type Op } from "../protocol/entry-codec.ts";
-import { NO_MUTATIONS, type Mutations } from "../protocol/mutations.ts";
+import { PROTOCOL_RULES, type ProtocolRules } from "../protocol/rules.ts";
 import { snapshotJson, utf8Length, type Json } from "../protocol/json-value.ts";
 import { ContentStore, pointerFor, type ContentLocation } from "./content-store.ts";
 import { realEnv, type Env } from "./env.ts";
@@ -52,8 +52,6 @@ export interface MPS3CoreOptions {
   writeTimeoutMs?: number;
   /** A request to the store not answered this long after it was sent is given up. Default 30,000 ms. */
   requestTimeoutMs?: number;
-  /** Test-only: deliberately broken protocol variants, for proving the checkers can fail. */
-  mutations?: Readonly<Mutations>;
 }
 
 export interface WriteOptions {
@@ -91,7 +89,11 @@ export class MPS3Core {
   private nextContentId = 0;
   private stopped = false;
 
-  constructor(private readonly options: MPS3CoreOptions) {
+  /** `rules`: the protocol's rules (protocol/rules.ts); only checker-power tests pass others. */
+  constructor(
+    private readonly options: MPS3CoreOptions,
+    private readonly rules: Readonly<ProtocolRules> = PROTOCOL_RULES,
+  ) {
     if (typeof options?.defaultBucket !== "string" || options.defaultBucket.length === 0) {
       throw new TypeError("MPS3 needs a defaultBucket");
     }
@@ -270,7 +272,7 @@ export class MPS3Core {
         clock: this.clock,
         bounds: this.bounds,
         log: this.log,
-        mutations: this.options.mutations ?? NO_MUTATIONS,
+        rules: this.rules,
       };
       replica = new ManifestReplica(ctx, this.content, this.session, {
         pollFrequencyMs: this.options.pollFrequency ?? 1000,

@@ -71,7 +71,7 @@ export class ManifestReplica {
       acked: (entry, writeIds) => this.onAcked(entry, writeIds),
       failed: (writeIds, error) => writeIds.forEach((id) => this.settleWrite(id, error)),
       attemptFailed: (writeIds) => {
-        if (ctx.mutations.dropOptimisticOnFailure) this.publish(writeIds.flatMap((id) => this.dropOverlay(id)));
+        if (!ctx.rules.keepOptimisticUntilSettled) this.publish(writeIds.flatMap((id) => this.dropOverlay(id)));
       },
       landed: (entry) => this.publish(this.state.keysAfter(entry)),
     }, options.writeTimeoutMs);

@@ -4,7 +4,7 @@ import { DEFAULT_BOUNDS, lagMs, retentionMs } from "./bounds.ts";
 import { CommitMachine, ENTRY_LIFECYCLE, type CommitOutcome, type CommitRequest, type Now, type RequestFailure } from "./commit-machine.ts";
 import { decodeEntry } from "./entry-codec.ts";
 import { ProtocolError, transition, type Lifecycle } from "./lifecycle.ts";
-import { NO_MUTATIONS } from "./mutations.ts";
+import { PROTOCOL_RULES } from "./rules.ts";
 import { entryValidity } from "./validity.ts";
 
 const WRITE_TIMEOUT_MS = 60_000;
@@ -18,7 +18,7 @@ const bug: RequestFailure = { storageError: false, retryable: false, ambiguous: 
 /** A machine on a clock the test moves, with every output collected. */
 function harness() {
   let time = T0;
-  const machine = new CommitMachine({ manifest: "m", session: "sess0001", bounds: DEFAULT_BOUNDS, writeTimeoutMs: WRITE_TIMEOUT_MS, rules: NO_MUTATIONS });
+  const machine = new CommitMachine({ manifest: "m", session: "sess0001", bounds: DEFAULT_BOUNDS, writeTimeoutMs: WRITE_TIMEOUT_MS, rules: PROTOCOL_RULES });
   const now = (): Now => ({ localMs: time, storeMs: time, jitter: 0.5 });
   const outcomes: CommitOutcome[] = [];
   const drain = () => {
@@ -166,7 +166,7 @@ describe("commit machine against a faulty store", () => {
         let time = T0;
         let step = 0;
         const stored = new Map<string, { body: string; lastModified: number }>();
-        const machine = new CommitMachine({ manifest: "m", session: "sess0001", bounds: DEFAULT_BOUNDS, writeTimeoutMs: WRITE_TIMEOUT_MS, rules: NO_MUTATIONS });
+        const machine = new CommitMachine({ manifest: "m", session: "sess0001", bounds: DEFAULT_BOUNDS, writeTimeoutMs: WRITE_TIMEOUT_MS, rules: PROTOCOL_RULES });
         const now = (): Now => ({ localMs: time, storeMs: time, jitter: 0.3 });
         const pending: Array<{ at: number; deliver: () => void }> = [];
         const results = new Map<number, CommitOutcome[]>();

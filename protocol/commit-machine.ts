@@ -27,7 +27,7 @@ import { encodeEntry, MAX_ENTRY_OPS_BYTES, type Entry, type Op } from "./entry-c
 import { ProtocolError, transition, type Lifecycle, type Transition } from "./lifecycle.ts";
 import { entryKey } from "./log-keys.ts";
 import { DATE_PRECISION_MS, judgeLookUp } from "./log-retention.ts";
-import type { Mutations } from "./mutations.ts";
+import type { ProtocolRules } from "./rules.ts";
 import type { Order } from "./order.ts";
 
 /** The state of one write (a put, putAll or delete call on this manifest). */
@@ -150,7 +150,7 @@ export interface CommitConfig {
   session: string;
   bounds: TimingBounds;
   writeTimeoutMs: number;
-  rules: Pick<Mutations, "noLamportBump" | "twoPutsInFlight" | "noStaleCheck">;
+  rules: Pick<ProtocolRules, "lamportBump" | "entriesInFlight" | "staleCheck">;
 }
 
 const BACKOFF_BASE_MS = 100;
@@ -331,7 +331,7 @@ export class CommitMachine {
 
   private lookUpAnswered(entry: EntryRecord, found: { lastModified: number } | undefined, date: number | undefined, now: Now): void {
     const listDate = date ?? now.storeMs + this.config.bounds.staleMs;
-    const verdict = judgeLookUp(entry.batch.entry.ts, found, listDate, this.config.bounds, !this.config.rules.noStaleCheck);
+    const verdict = judgeLookUp(entry.batch.entry.ts, found, listDate, this.config.bounds, this.config.rules.staleCheck);
     if (verdict.outcome === "valid") {
       this.moveEntry(entry, "foundValid");
       this.acked(entry);
@@ -461,7 +461,7 @@ export class CommitMachine {
    * response; when every such value is valid, so is the entry.
    */
   private surelyValid(ts: number, date: number | undefined): boolean {
-    if (this.config.rules.noStaleCheck) return true;
+    if (!this.config.rules.staleCheck) return true;
     if (date === undefined) return false;
     const { staleMs, marginMs } = this.config.bounds;
     return date + DATE_PRECISION_MS - ts <= staleMs && ts - (date - marginMs) <= staleMs;

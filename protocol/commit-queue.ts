@@ -9,7 +9,7 @@
  */
 import type { Entry, Op, Pointer } from "./entry-codec.ts";
 import { MAX_SEQ } from "./log-keys.ts";
-import { NO_MUTATIONS, type Mutations } from "./mutations.ts";
+import { PROTOCOL_RULES, type ProtocolRules } from "./rules.ts";
 import { compareOrder, type Order } from "./order.ts";
 
 export interface QueuedWrite {
@@ -34,9 +34,9 @@ export class CommitQueue {
 
   constructor(
     readonly session: string,
-    private readonly mutations: Pick<Mutations, "noLamportBump" | "twoPutsInFlight"> = NO_MUTATIONS,
+    private readonly rules: Pick<ProtocolRules, "lamportBump" | "entriesInFlight"> = PROTOCOL_RULES,
   ) {
-    this.maxInFlight = mutations.twoPutsInFlight ? 2 : 1;
+    this.maxInFlight = rules.entriesInFlight;
   }
 
   get busy(): boolean {
@@ -85,7 +85,7 @@ export class CommitQueue {
     }
     if (taken.length === 0) return undefined;
     if (this.nextSeq > MAX_SEQ) throw new Error("session sequence exhausted: start a new session");
-    const seen = this.mutations.noLamportBump ? -1 : maxSeenTs;
+    const seen = this.rules.lamportBump ? maxSeenTs : -1;
     const ts = Math.max(Math.floor(clockTs), seen + 1, this.lastValidTs + 1);
     const entry: Entry = { ts, session: this.session, seq: this.nextSeq++, ops: mergeOps(taken) };
     const batch = { entry, writeIds: taken.map((write) => write.id), writes: taken };

@@ -11,7 +11,7 @@ export * from "./log-keys.ts";
 export * from "./log-listing.ts";
 export * from "./log-retention.ts";
 export * from "./manifest-state.ts";
-export * from "./mutations.ts";
+export * from "./rules.ts";
 export * from "./order.ts";
 export type * from "./storage-vocabulary.ts";
 export { S3_MAX_KEYS } from "./storage-vocabulary.ts";

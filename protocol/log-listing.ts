@@ -59,7 +59,7 @@ export class ListingJudge {
   private reachedWatermark = false;
   private done = false;
 
-  /** `checkStale` is false only in the noStaleCheck mutant (see mutations.ts). */
+  /** `checkStale` is false only in the noStaleCheck mutant (rules.ts). */
   constructor(
     private readonly manifest: string,
     private readonly known: KnownLog,

@@ -4,7 +4,7 @@ import { encodeCheckpoint, encodeEntry } from "./entry-codec.ts";
 import { ProtocolError } from "./lifecycle.ts";
 import { checkpointKey, entryKey } from "./log-keys.ts";
 import { ManifestState } from "./manifest-state.ts";
-import { NO_MUTATIONS } from "./mutations.ts";
+import { PROTOCOL_RULES } from "./rules.ts";
 import { SyncMachine, type SyncOutcome, type SyncRequest } from "./sync-machine.ts";
 import type { ListedObject } from "./storage-vocabulary.ts";
 
@@ -14,7 +14,7 @@ const M = "m";
 /** A bucket as plain objects, and a machine whose requests the test answers from it. */
 function harness(state = new ManifestState()) {
   const objects = new Map<string, { body: string; lastModified: number }>();
-  const machine = new SyncMachine({ manifest: M, bounds: DEFAULT_BOUNDS, useMarker: false, fullListIntervalMs: 30_000, rules: NO_MUTATIONS }, state);
+  const machine = new SyncMachine({ manifest: M, bounds: DEFAULT_BOUNDS, useMarker: false, fullListIntervalMs: 30_000, rules: PROTOCOL_RULES }, state);
   const outcomes: SyncOutcome[] = [];
   let time = T0;
   const now = () => ({ localMs: time, storeMs: time });

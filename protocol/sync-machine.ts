@@ -16,7 +16,7 @@ import { ProtocolError, transition, type Lifecycle, type Transition } from "./li
 import { logPrefix, parseLogKey } from "./log-keys.ts";
 import { ListingJudge, listingStartAfter, settledBefore, type CheckpointRef, type EntryRef } from "./log-listing.ts";
 import { NOTHING_FOLDED, type ManifestState } from "./manifest-state.ts";
-import type { Mutations } from "./mutations.ts";
+import type { ProtocolRules } from "./rules.ts";
 import { compareOrder, type Order } from "./order.ts";
 import type { ListedObject } from "./storage-vocabulary.ts";
 
@@ -85,7 +85,7 @@ export interface SyncConfig {
   useMarker: boolean;
   /** Even with the marker, list at least this often, in case a writer's marker PUT was lost. */
   fullListIntervalMs: number;
-  rules: Pick<Mutations, "noStaleCheck" | "shortReplayWindow">;
+  rules: Pick<ProtocolRules, "staleCheck" | "fullReplayWindow">;
 }
 
 const MAX_PAGES = 10_000;
@@ -214,7 +214,7 @@ export class SyncMachine {
         : { watermark: this.log.watermark, knows: (order: Order) => this.log.knows(order) }),
       skips: (key: string) => this.rejected.has(key),
     };
-    this.judge = new ListingJudge(this.config.manifest, known, this.config.bounds, !this.config.rules.noStaleCheck);
+    this.judge = new ListingJudge(this.config.manifest, known, this.config.bounds, this.config.rules.staleCheck);
     this.listDate = undefined;
     this.pages = 0;
     this.listStartTs = now.storeMs + lagMs(this.config.bounds);
@@ -352,7 +352,7 @@ export class SyncMachine {
 
   private replayBounds(): TimingBounds {
     const { bounds, rules } = this.config;
-    return rules.shortReplayWindow ? { staleMs: Math.ceil(bounds.staleMs / 4), marginMs: 0 } : bounds;
+    return rules.fullReplayWindow ? bounds : { staleMs: Math.ceil(bounds.staleMs / 4), marginMs: 0 };
   }
 
   private reject(key: string, ts: number, reason: string): void {

@@ -8,7 +8,7 @@ export type Validity = { valid: true } | { valid: false; reason: string };
 
 const VALID: Validity = { valid: true };
 
-/** `checkStale` is false only in the noStaleCheck mutant (see mutations.ts). */
+/** `checkStale` is false only in the noStaleCheck mutant (rules.ts). */
 export function entryValidity(ts: number, lastModified: number, bounds: TimingBounds, checkStale = true): Validity {
   if (!checkStale) return VALID;
   const lateBy = lastModified - ts;
