@@ -4,6 +4,7 @@ import type { ManifestState } from "../protocol/manifest-state.ts";
 import type { Order } from "../protocol/order.ts";
 import type { TimerHandle } from "./env.ts";
 import type { ManifestContext } from "./manifest-context.ts";
+import { logTransition } from "./machine-log.ts";
 import { failureOf } from "./request-failure.ts";
 import { WriteError } from "./write-errors.ts";
 
@@ -145,10 +146,8 @@ export class Committer {
       case "warning":
         this.ctx.log("warn", outcome.message);
         return;
-      case "transition": {
-        const { machine, from, event, to } = outcome.transition;
-        this.ctx.log("debug", `transition ${machine}: ${from} --${event}--> ${to}`);
-      }
+      case "transition":
+        logTransition(this.ctx.log, outcome.transition);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { SyncMachine, type NewLog, type SyncInput, type SyncOutcome, type SyncRequest } from "../protocol/sync-machine.ts";
 import type { ManifestState } from "../protocol/manifest-state.ts";
+import { logTransition } from "./machine-log.ts";
 import { failureOf } from "./request-failure.ts";
 import type { ManifestContext } from "./manifest-context.ts";
 import { withRetry } from "./retry.ts";
@@ -110,10 +111,8 @@ export class ManifestSync {
       case "path":
         this.ctx.log("debug", `path: ${outcome.mark}`);
         return;
-      case "transition": {
-        const { machine, from, event, to } = outcome.transition;
-        this.ctx.log("debug", `transition ${machine}: ${from} --${event}--> ${to}`);
-      }
+      case "transition":
+        logTransition(this.ctx.log, outcome.transition);
     }
   }
 }

@@ -1,12 +1,11 @@
 import { lagMs, type TimingBounds } from "../protocol/bounds.ts";
-import { checkpointDue, type CheckpointPolicy } from "../protocol/checkpoint-policy.ts";
-import { encodeCheckpoint, type Entry, type Op, type Pointer } from "../protocol/entry-codec.ts";
+import type { CheckpointPolicy } from "../protocol/checkpoint-policy.ts";
+import type { Entry, Op, Pointer } from "../protocol/entry-codec.ts";
 import type { Json } from "../protocol/json-value.ts";
-import { checkpointKey } from "../protocol/log-keys.ts";
 import { ManifestState } from "../protocol/manifest-state.ts";
 import { Committer } from "./committer.ts";
 import type { ContentStore } from "./content-store.ts";
-import { LogCleaner } from "./log-cleaner.ts";
+import { Maintenance } from "./maintenance.ts";
 import type { ManifestContext } from "./manifest-context.ts";
 import { FULL_LIST_INTERVAL_MS, ManifestSync, type NewLog } from "./manifest-sync.ts";
 import { Notifier, type Handler, type Watcher } from "./notifier.ts";
@@ -48,16 +47,13 @@ export class ManifestReplica {
   private readonly sync: ManifestSync;
   private readonly committer: Committer;
   private readonly notifier: Notifier;
-  private readonly cleaner: LogCleaner;
+  private readonly maintenance: Maintenance;
   private readonly overlay = new Map<string, LocalWrite[]>();
   private readonly acks = new Map<number, { resolve: () => void; reject: (error: Error) => void; settled: Promise<void> }>();
   private refreshing: Promise<void> | undefined;
   private synced = false;
   private pollTimer: unknown;
   private stopped = false;
-  private committedSinceCheckpoint = false;
-  private lastCheckpointBytes = 0;
-  private lastCheckpointTs = -1;
 
   constructor(
     private readonly ctx: ManifestContext,
@@ -66,7 +62,7 @@ export class ManifestReplica {
     private readonly options: ReplicaOptions,
   ) {
     this.sync = new ManifestSync(ctx, this.state, options.useMarker);
-    this.cleaner = new LogCleaner(ctx);
+    this.maintenance = new Maintenance(ctx, this.state, { policy: options.checkpointPolicy, autoclean: options.autoclean });
     this.committer = new Committer(ctx, this.state, session, {
       acked: (entry, writeIds) => this.onAcked(entry, writeIds),
       failed: (writeIds, error) => writeIds.forEach((id) => this.settleWrite(id, error)),
@@ -117,7 +113,7 @@ export class ManifestReplica {
 
   private onAcked(entry: Entry, writeIds: number[]): void {
     const changed = new Set(this.state.apply(entry));
-    this.committedSinceCheckpoint = true;
+    this.maintenance.handle({ type: "committed" });
     for (const writeId of writeIds) for (const key of this.settleWrite(writeId)) changed.add(key);
     this.publish(changed);
   }
@@ -290,7 +286,7 @@ export class ManifestReplica {
       await this.prefetch(log);
       this.apply(log);
     });
-    void this.maybeCheckpoint();
+    this.maintenance.handle({ type: "synced" });
   }
 
   /** Fetches the content objects subscribers will need, so the log applies at once. */
@@ -309,7 +305,7 @@ export class ManifestReplica {
     if (log.checkpoint) {
       this.ctx.log("debug", `path: checkpoint loaded ${this.state.watermark < 0 ? "cold" : "warm"}`);
       for (const key of this.state.loadCheckpoint(log.checkpoint)) changed.add(key);
-      this.lastCheckpointTs = Math.max(this.lastCheckpointTs, log.checkpoint.ts);
+      this.maintenance.handle({ type: "checkpointLoaded", ts: log.checkpoint.ts });
     }
     for (const entry of log.entries) for (const key of this.state.apply(entry)) changed.add(key);
     // An entry in flight must stay unfolded-over, so that what is ordered after it can be held back.
@@ -317,29 +313,6 @@ export class ManifestReplica {
     this.state.fold(inFlight ? Math.min(log.settledTs, inFlight.ts - 1) : log.settledTs);
     this.synced = true;
     this.publish(changed);
-  }
-
-  private async maybeCheckpoint(): Promise<void> {
-    if (!this.committedSinceCheckpoint || this.state.watermark <= this.lastCheckpointTs) return;
-    if (!checkpointDue(this.state.entriesFoldedSinceCheckpoint, this.lastCheckpointBytes, this.options.checkpointPolicy)) {
-      return;
-    }
-    const checkpoint = this.state.checkpoint();
-    const body = encodeCheckpoint(checkpoint);
-    const { bucket, key } = this.ctx.manifest;
-    try {
-      await this.ctx.storage.putObject({ bucket, key: checkpointKey(key, checkpoint.ts), body, contentType: "application/json" });
-    } catch (error) {
-      this.ctx.log("warn", `checkpoint PUT failed: ${(error as Error).message}`);
-      return;
-    }
-    const previousTs = this.lastCheckpointTs;
-    this.ctx.log("debug", "path: checkpoint written");
-    this.state.checkpointWritten();
-    this.committedSinceCheckpoint = false;
-    this.lastCheckpointBytes = body.length;
-    this.lastCheckpointTs = checkpoint.ts;
-    if (this.options.autoclean && previousTs >= 0) await this.cleaner.deleteOlderThan(previousTs);
   }
 
   // ---- polling ----

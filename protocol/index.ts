@@ -10,6 +10,7 @@ export * from "./lifecycles.ts";
 export * from "./log-keys.ts";
 export * from "./log-listing.ts";
 export * from "./log-retention.ts";
+export * from "./maintenance-machine.ts";
 export * from "./manifest-state.ts";
 export * from "./rules.ts";
 export * from "./order.ts";
