@@ -5,22 +5,27 @@
  * choosing the order of every storage answer and clock step.
  */
 import fc from "fast-check";
-import { DEFAULT_BOUNDS, type TimingBounds } from "../protocol/bounds.ts";
-import type { Mutations } from "../protocol/mutations.ts";
+import { DEFAULT_BOUNDS, lagMs, type TimingBounds } from "../protocol/bounds.ts";
+import type { ProtocolRules } from "../protocol/rules.ts";
 import type { VendorProfile } from "../model/vendor-profiles.ts";
 import { CLAIMED_MODELS } from "./judgement.ts";
-import { Simulation, type SimulationConfig, type SimulationResult } from "./simulation.ts";
+import { Simulation, type ClientClock, type SimulationConfig, type SimulationResult } from "./simulation.ts";
+import { PLANT_KINDS } from "./simulation-plants.ts";
 import { renderResult } from "./render.ts";
 
+/** What decides which commands apply: how many clients were started, run, and crashed (not restarted). */
 interface Model {
   clients: number;
-  crashed: Set<number>;
+  live: number;
+  crashed: number;
 }
+
+type Action = (sim: Simulation, model: Model) => unknown;
 
 class Step implements fc.AsyncCommand<Model, Simulation> {
   constructor(
     private readonly label: string,
-    private readonly action: (sim: Simulation, model: Model) => unknown,
+    private readonly action: Action,
     private readonly applies: (model: Model) => boolean = () => true,
   ) {}
 
@@ -54,11 +59,40 @@ export interface WorldShape {
   faultRates?: number[];
   bounds?: TimingBounds[];
   slowRequestsMs?: [min: number, max: number];
+  /** Include join and leave commands (clients started and shut down mid-run). */
+  churn?: boolean;
+  /** How many commands a schedule has, at least and at most. */
+  commands?: [min: number, max: number];
 }
 
 /** Tight bounds, which ordinary delays and faults exceed now and then. */
-export const TIGHT_BOUNDS: TimingBounds = { staleMs: 3_000, marginMs: 1_000 };
+const TIGHT_BOUNDS: TimingBounds = { staleMs: 3_000, marginMs: 1_000 };
+
+/** The worlds the tests run, by name, so that the soak can run and replay them too. */
+export const WORLD_NAMES = ["random", "one-client", "tight"] as const;
+export type WorldName = (typeof WORLD_NAMES)[number];
+
+export const WORLDS: Record<WorldName, WorldShape> = {
+  /** Every fault, every command. */
+  random: {},
+  /** One client, for an exact comparison with the single-writer reference model. */
+  "one-client": { maxClients: 1, processesPerClient: [1, 1], churn: false },
+  /** Late entries, which every reader must reject alike. */
+  tight: { bounds: [TIGHT_BOUNDS], slowRequestsMs: [1_000, 8_000], faultRates: [0.1, 0.2] },
+};
 const BOUNDS: TimingBounds[] = [DEFAULT_BOUNDS, TIGHT_BOUNDS];
+
+/** Checkpoints every few entries, whatever their size, so that checkpoints and autoclean run within a schedule. */
+const CHECKPOINT_EVERY: [min: number, max: number] = [2, 8];
+const NEVER_BY_SIZE = 1 << 30;
+/** Retention horizons drawn when short, ms; never below twice stale + margin. */
+const SHORT_RETENTION_MS: [min: number, max: number] = [30_000, 120_000];
+const MAX_CLIENTS = 6;
+const PARTITION_MS = [500, 3_000, 15_000, 60_000, 150_000];
+/** An idle stretch long enough for checkpoints and cleaning to happen while a reader is away. */
+const IDLE_MS: [min: number, max: number] = [2 * 60_000, 12 * 60_000];
+/** Long enough for checkpoints, cleaning and idle readers; virtual time is cheap, commands are not. */
+const COMMANDS: [min: number, max: number] = [60, 200];
 
 const LATENCIES: Array<[number, number]> = [
   [0, 0],
@@ -67,59 +101,98 @@ const LATENCIES: Array<[number, number]> = [
   [20, 3_000],
 ];
 
-export function simulationConfig(shape: WorldShape = {}, mutations?: Mutations): fc.Arbitrary<SimulationConfig> {
-  const rate = shape.faults === false ? fc.constant(0) : fc.constantFrom(...(shape.faultRates ?? [0, 0, 0.02, 0.1]));
+/** Half the worlds keep log objects for the default 10 minutes, half for a short horizon. */
+function retention(): fc.Arbitrary<number | undefined> {
+  return fc.oneof(fc.constant(undefined), fc.integer({ min: SHORT_RETENTION_MS[0], max: SHORT_RETENTION_MS[1] }));
+}
+
+function clientClock(shape: WorldShape): fc.Arbitrary<ClientClock> {
   const skew = shape.maxSkewMs ?? 2_000;
+  return fc.record({ skewMs: fc.integer({ min: -skew, max: skew }), driftPpm: fc.integer({ min: -300, max: 300 }) });
+}
+
+export function simulationConfig(shape: WorldShape = {}, rules?: ProtocolRules): fc.Arbitrary<SimulationConfig> {
+  const rate = shape.faults === false ? fc.constant(0) : fc.constantFrom(...(shape.faultRates ?? [0, 0, 0.02, 0.1]));
   return fc.record({
     seed: fc.integer({ min: 0, max: 0x7fffffff }),
-    clocks: fc.array(
-      fc.record({ skewMs: fc.integer({ min: -skew, max: skew }), driftPpm: fc.integer({ min: -300, max: 300 }) }),
-      { minLength: 1, maxLength: shape.maxClients ?? 4 },
-    ),
+    clocks: fc.array(clientClock(shape), { minLength: 1, maxLength: shape.maxClients ?? 4 }),
     processesPerClient: fc.integer({ min: shape.processesPerClient?.[0] ?? 1, max: shape.processesPerClient?.[1] ?? 2 }),
     keys: fc.integer({ min: shape.keys?.[0] ?? 1, max: shape.keys?.[1] ?? 4 }),
     faults: fc.record({ delay: rate, lostResponse: rate, lostRequest: rate, refused: rate, internalError: rate, slowDown: rate }),
     latencyMs: fc.constantFrom(...(shape.latencies ?? LATENCIES)),
     versioning: fc.boolean(),
-    bounds: fc.constantFrom(...(shape.bounds ?? BOUNDS)),
+    bounds: fc.tuple(fc.constantFrom(...(shape.bounds ?? BOUNDS)), retention()).map(([bounds, retentionMs]) =>
+      retentionMs === undefined ? bounds : { ...bounds, retentionMs: Math.max(retentionMs, 2 * lagMs(bounds)) },
+    ),
+    checkpointPolicy: fc
+      .integer({ min: CHECKPOINT_EVERY[0], max: CHECKPOINT_EVERY[1] })
+      .map((minEntries) => ({ minEntries, amortizedBytesPerEntry: NEVER_BY_SIZE })),
     ...(shape.profile ? { profile: fc.constant(shape.profile) } : {}),
     ...(shape.slowRequestsMs ? { slowRequestsMs: fc.constant(shape.slowRequestsMs) } : {}),
     ...(shape.adaptiveClock === false ? { adaptiveClock: fc.constant(false) } : {}),
-    ...(mutations ? { mutations: fc.constant(mutations) } : {}),
+    ...(rules ? { rules: fc.constant(rules) } : {}),
   });
 }
 
+/**
+ * A schedule of commands, each drawn with the weight beside it. Commands name
+ * clients by their index among those that can take them (running ones;
+ * crashed ones for restart), modulo their number.
+ */
 export function simulationCommands(shape: WorldShape = {}): fc.Arbitrary<Iterable<fc.AsyncCommand<Model, Simulation>>> {
   const client = fc.nat(7);
   const process = fc.nat(1);
   const key = fc.nat(7);
-  const live = (c: number) => (m: Model) => !m.crashed.has(c % m.clients);
-  const commands: Array<fc.Arbitrary<fc.AsyncCommand<Model, Simulation>>> = [
-    fc
-      .tuple(client, process, key, fc.boolean())
-      .map(([c, p, k, padded]) => new Step(`put(c${c}.${p}, k${k}${padded ? ", padded" : ""})`, (s) => s.put(c, p, k, padded))),
-    fc.tuple(client, process, key).map(([c, p, k]) => new Step(`delete(c${c}.${p}, k${k})`, (s) => s.delete(c, p, k))),
-    fc
-      .tuple(client, process, fc.array(key, { minLength: 1, maxLength: 3 }), fc.array(key, { maxLength: 1 }))
-      .map(([c, p, ks, ds]) => new Step(`putAll(c${c}.${p}, [${ks}], delete [${ds}])`, (s) => s.putAll(c, p, ks, ds))),
-    fc.tuple(client, process, key).map(([c, p, k]) => new Step(`get(c${c}.${p}, k${k})`, (s) => s.get(c, p, k))),
-    fc.tuple(client, key).map(([c, k]) => new Step(`subscribe(c${c}, k${k})`, (s) => s.subscribe(c, k))),
-    fc.constantFrom(10, 100, 1_000, 5_000).map((ms) => new Step(`advance(${ms})`, (s) => s.advance(ms))),
+  const onKey = fc.tuple(client, process, key);
+  const step = (label: string, action: Action, applies?: (model: Model) => boolean) => new Step(label, action, applies);
+  const weighted: Array<[weight: number, command: fc.Arbitrary<Step>]> = [
+    [6, fc.tuple(client, process, key, fc.boolean()).map(([c, p, k, padded]) => step(`put(c${c}.${p}, k${k}${padded ? ", padded" : ""})`, (s) => s.put(c, p, k, padded)))],
+    [2, onKey.map(([c, p, k]) => step(`putThenMutate(c${c}.${p}, k${k})`, (s) => s.putThenMutate(c, p, k)))],
+    [4, onKey.map(([c, p, k]) => step(`delete(c${c}.${p}, k${k})`, (s) => s.delete(c, p, k)))],
+    [
+      4,
+      fc
+        .tuple(client, process, fc.array(key, { minLength: 1, maxLength: 3 }), fc.array(key, { maxLength: 1 }))
+        .map(([c, p, ks, ds]) => step(`putAll(c${c}.${p}, [${ks}], delete [${ds}])`, (s) => s.putAll(c, p, ks, ds))),
+    ],
+    [6, onKey.map(([c, p, k]) => step(`get(c${c}.${p}, k${k})`, (s) => s.get(c, p, k)))],
+    [2, onKey.map(([c, p, k]) => step(`getThenTamper(c${c}.${p}, k${k})`, (s) => s.getThenTamper(c, p, k)))],
+    [3, fc.tuple(client, key).map(([c, k]) => step(`subscribe(c${c}, k${k})`, (s) => s.subscribe(c, k)))],
+    [1, client.map((c) => step(`unsubscribe(c${c})`, (s) => s.unsubscribe(c)))],
+    [8, fc.constantFrom(10, 100, 1_000, 5_000).map((ms) => step(`advance(${ms})`, (s) => s.advance(ms)))],
+    [2, fc.integer({ min: IDLE_MS[0], max: IDLE_MS[1] }).map((ms) => step(`idle(${ms})`, (s) => s.advance(ms)))],
   ];
   if (shape.faults !== false) {
-    commands.push(
-      fc.tuple(client, fc.constantFrom(500, 3_000, 15_000)).map(([c, ms]) => new Step(`partition(c${c}, ${ms})`, (s) => s.partition(c, ms))),
+    weighted.push(
+      [2, fc.tuple(client, fc.constantFrom(...PARTITION_MS)).map(([c, ms]) => step(`partition(c${c}, ${ms})`, (s) => s.partition(c, ms)))],
+      [
+        2,
+        fc
+          .tuple(fc.constantFrom(...PLANT_KINDS), key, fc.integer({ min: 0, max: 30_000 }))
+          .map(([kind, k, ageMs]) => step(`plant(${kind}, k${k}, ${ageMs} ms old)`, (s) => s.plant(kind, k, ageMs))),
+      ],
     );
   }
   if (shape.crashes !== false) {
-    commands.push(
-      client.map((c) => new Step(`crash(c${c})`, (s, m) => (s.crash(c), m.crashed.add(c % m.clients)), live(c))),
-      client.map(
-        (c) => new Step(`restart(c${c})`, (s, m) => (s.restart(c), m.crashed.delete(c % m.clients)), (m) => !live(c)(m)),
-      ),
+    weighted.push(
+      [1, client.map((c) => step(`crash(c${c})`, (s, m) => (s.crash(c), m.live--, m.crashed++), (m) => m.live > 0))],
+      [1, client.map((c) => step(`restart(c${c})`, (s, m) => (s.restart(c), m.crashed--, m.live++), (m) => m.crashed > 0))],
     );
   }
-  return fc.commands(commands, { maxCommands: 60, size: "large" });
+  if (shape.churn !== false) {
+    weighted.push(
+      [
+        1,
+        clientClock(shape).map((clock) =>
+          step(`join(skew ${clock.skewMs}, drift ${clock.driftPpm})`, (s, m) => (s.join(clock), m.clients++, m.live++), (m) => m.clients < MAX_CLIENTS),
+        ),
+      ],
+      [1, client.map((c) => step(`leave(c${c})`, (s, m) => (s.leave(c), m.live--), (m) => m.live > 1))],
+    );
+  }
+  const command = fc.oneof(...weighted.map(([weight, arbitrary]) => ({ weight, arbitrary })));
+  const [minLength, maxLength] = shape.commands ?? COMMANDS;
+  return fc.array(command, { minLength, maxLength, size: "max" });
 }
 
 /** Runs one simulation to its end and returns what it recorded and found. */
@@ -129,7 +202,7 @@ export async function simulate(
   commands: Iterable<fc.AsyncCommand<Model, Simulation>>,
 ): Promise<SimulationResult> {
   const sim = new Simulation(config, scheduler);
-  await fc.asyncModelRun(() => ({ model: { clients: sim.clientCount, crashed: new Set<number>() }, real: sim }), commands);
+  await fc.asyncModelRun(() => ({ model: { clients: sim.clientCount, live: sim.clientCount, crashed: 0 }, real: sim }), commands);
   return sim.finish();
 }
 
@@ -151,10 +224,16 @@ export function assertCorrect(result: SimulationResult): void {
   );
 }
 
+/** Runs schedules of random worlds and hands each result to `judge`, which fails the property by throwing. */
+export function simulationProperty(shape: WorldShape, rules: ProtocolRules | undefined, judge: (result: SimulationResult) => void) {
+  return fc.asyncProperty(fc.scheduler(), simulationConfig(shape, rules), simulationCommands(shape), async (s, config, commands) => {
+    judge(await simulate(s, config, commands));
+  });
+}
+
 /** The property every test and the soak run: any schedule of any world keeps every claim. */
-export function correctnessProperty(shape: WorldShape = {}, mutations?: Mutations, onResult?: (result: SimulationResult) => void) {
-  return fc.asyncProperty(fc.scheduler(), simulationConfig(shape, mutations), simulationCommands(shape), async (s, config, commands) => {
-    const result = await simulate(s, config, commands);
+export function correctnessProperty(shape: WorldShape = {}, rules?: ProtocolRules, onResult?: (result: SimulationResult) => void) {
+  return simulationProperty(shape, rules, (result) => {
     onResult?.(result);
     assertCorrect(result);
   });

@@ -2,8 +2,9 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { laggyListings } from "../model/vendor-profiles.ts";
 import { DEFAULT_BOUNDS } from "../protocol/bounds.ts";
-import { mutant, MUTANT_NAMES, type MutantName, type Mutations } from "../protocol/mutations.ts";
-import { correctnessProperty, TIGHT_BOUNDS, type WorldShape } from "./simulation-commands.ts";
+import type { ProtocolRules } from "../protocol/rules.ts";
+import { MUTANT_NAMES, MUTANTS, type MutantName } from "./protocol-mutants.ts";
+import { correctnessProperty, WORLDS, type WorldShape } from "./simulation-commands.ts";
 import type { SimulationResult } from "./simulation.ts";
 
 /**
@@ -19,9 +20,9 @@ interface Hunt {
   found: string[];
 }
 
-async function hunt(shape: WorldShape, maxSchedules: number, mutations?: Mutations): Promise<Hunt> {
+async function hunt(shape: WorldShape, maxSchedules: number, rules?: ProtocolRules): Promise<Hunt> {
   let last: SimulationResult | undefined;
-  const outcome = await fc.check(correctnessProperty(shape, mutations, (result) => (last = result)), {
+  const outcome = await fc.check(correctnessProperty(shape, rules, (result) => (last = result)), {
     seed: SEED,
     numRuns: maxSchedules,
     endOnFailure: true,
@@ -38,7 +39,7 @@ const MUTANT_WORLDS: Record<MutantName, WorldShape> = {
   noLamportBump: {},
   twoPutsInFlight: { maxClients: 2, processesPerClient: [2, 2], keys: [1, 1], faultRates: [0.1, 0.2], crashes: false },
   shortReplayWindow: {},
-  noStaleCheck: { bounds: [TIGHT_BOUNDS], slowRequestsMs: [1_000, 8_000], faultRates: [0.1, 0.2] },
+  noStaleCheck: WORLDS.tight,
   dropOptimisticOnFailure: {},
 };
 
@@ -51,13 +52,13 @@ describe("protocol mutants are caught", () => {
   });
 
   it.each(MUTANT_NAMES)("%s", async (name) => {
-    const result = await hunt(MUTANT_WORLDS[name], 5_000, mutant(name));
+    const result = await hunt(MUTANT_WORLDS[name], 5_000, MUTANTS[name]);
     table.push(`  ${name.padEnd(24)} ${result.caught ? `caught after ${result.schedules} schedules: ${result.found.join(", ")}` : `NOT caught in ${result.schedules}`}`);
     expect(result.caught).toBe(true);
   }, 300_000);
 
   it("while the unmutated protocol passes the same worlds", async () => {
-    for (const shape of new Set(Object.values(MUTANT_WORLDS))) expect((await hunt(shape, 300)).caught).toBe(false);
+    for (const shape of new Set(Object.values(MUTANT_WORLDS))) expect((await hunt(shape, 40)).caught).toBe(false);
   }, 300_000);
 });
 
@@ -70,13 +71,14 @@ describe("broken assumptions are reported (docs/simulation.md, measured limits)"
   }, 300_000);
 
   it("listings lagging 1.5 s (within the margin) break nothing", async () => {
-    expect((await hunt({ profile: laggyListings(1_500), bounds: [DEFAULT_BOUNDS] }, 300)).caught).toBe(false);
+    expect((await hunt({ profile: laggyListings(1_500), bounds: [DEFAULT_BOUNDS] }, 60)).caught).toBe(false);
   }, 300_000);
 
-  it("clocks 30 s off with Date correction off: writes are never acknowledged and replicas diverge, but nothing acknowledged is lost", async () => {
+  it("clocks 30 s off with Date correction off: writes are never acknowledged, replicas diverge, writes fail at their deadline, but nothing acknowledged is lost", async () => {
     const result = await hunt({ maxSkewMs: 30_000, adaptiveClock: false, faults: false, crashes: false, bounds: [DEFAULT_BOUNDS] }, 500);
     console.log(`skew beyond the bound: caught after ${result.schedules} schedules: ${result.found.join(", ")}`);
     expect(result.caught).toBe(true);
-    expect(result.found).toEqual(["Divergence"]);
+    // Idle stretches outlast the 30-minute write deadline: the writes then fail and withdraw values their client showed.
+    expect(result.found.filter((type) => type !== "Divergence" && type !== "ThinAirRead")).toEqual([]);
   }, 300_000);
 });

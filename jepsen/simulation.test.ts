@@ -1,46 +1,54 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { correctnessProperty, TIGHT_BOUNDS } from "./simulation-commands.ts";
+import { targetReach } from "./coverage-targets.ts";
+import { correctnessProperty, WORLDS } from "./simulation-commands.ts";
 import type { SimulationResult } from "./simulation.ts";
 
 /**
  * Real MPS3 clients on the simulated S3 with faults, every answer's release
  * and every clock step chosen by fast-check. A failure prints its seed and
- * path; `npx tsx scripts/soak.ts --runs 1 --seed S --path P` replays it.
+ * path, unshrunk (a schedule takes a tenth of a second, shrinking one takes
+ * minutes); `npx tsx scripts/soak.ts --world W --seed=S --path=P --shrink`
+ * replays and shrinks it.
  */
 describe("simulation: every claim holds under faults and chosen interleavings", () => {
-  it("3,000 random worlds: 1-4 clients, skew and drift, lost requests and answers, 500/503, partitions, crashes", async () => {
-    await fc.assert(correctnessProperty(), { numRuns: 3_000 });
+  it("300 random worlds (clients joining, leaving, crashing; lost requests and answers, 500/503, long partitions, planted objects, long idle stretches) keep every claim and reach checkpoints, autoclean, the warm listing's fall-back and the late look-up", async () => {
+    const coverage: Array<ReadonlyMap<string, number>> = [];
+    await fc.assert(
+      correctnessProperty(WORLDS.random, undefined, (result) => void coverage.push(result.coverage)),
+      { numRuns: 300, endOnFailure: true },
+    );
+    const reach = targetReach(coverage);
+    console.log(`schedules reaching each protocol path (of ${coverage.length}):\n${reach.map(({ target, share }) => `  ${target.name.padEnd(40)} ${(100 * share).toFixed(0)}%`).join("\n")}`);
+    for (const { target, share } of reach) expect([target.name, share >= 0.3]).toEqual([target.name, true]);
   }, 300_000);
 
   it("one client agrees exactly with the single-writer reference model", async () => {
     let compared = 0;
     await fc.assert(
-      correctnessProperty({ maxClients: 1, processesPerClient: [1, 1] }, undefined, (result) => {
+      correctnessProperty(WORLDS["one-client"], undefined, (result) => {
         compared += result.history.operations.filter((op) => op.f === "read" && op.status === "ok").length;
       }),
-      { numRuns: 300 },
+      { numRuns: 60, endOnFailure: true },
     );
     expect(compared).toBeGreaterThan(300);
   }, 120_000);
 
   it("tight bounds with slow requests: late entries are rejected alike by everyone", async () => {
-    await fc.assert(correctnessProperty({ bounds: [TIGHT_BOUNDS], slowRequestsMs: [1_000, 8_000], faultRates: [0.1, 0.2] }), {
-      numRuns: 500,
-    });
+    await fc.assert(correctnessProperty(WORLDS.tight), { numRuns: 60, endOnFailure: true });
   }, 300_000);
 
   it("replays a run byte for byte from its seed", async () => {
     const record = async () => {
       const histories: string[] = [];
       await fc.assert(
-        correctnessProperty({}, undefined, (result: SimulationResult) => void histories.push(result.jsonl)),
-        { seed: 20261123, numRuns: 20 },
+        correctnessProperty(WORLDS.random, undefined, (result: SimulationResult) => void histories.push(result.jsonl)),
+        { seed: 20261123, numRuns: 8, endOnFailure: true },
       );
       return histories;
     };
     const first = await record();
-    expect(first.some((jsonl) => jsonl.split("\n").length > 20)).toBe(true);
+    expect(first.some((jsonl) => jsonl.split("\n").length > 100)).toBe(true);
     expect(await record()).toEqual(first);
   }, 60_000);
 });

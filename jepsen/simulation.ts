@@ -8,19 +8,24 @@
 import type { Scheduler } from "fast-check";
 import { MPS3 } from "../impl/mps3.ts";
 import type { LogLevel } from "../impl/logger.ts";
+import { DEFAULT_MANIFEST_KEY } from "../impl/refs.ts";
 import { convergedWithinMs } from "../impl/replica.ts";
 import { DEFAULT_BOUNDS, type TimingBounds } from "../protocol/bounds.ts";
-import { NO_MUTATIONS, type Mutations } from "../protocol/mutations.ts";
+import type { CheckpointPolicy } from "../protocol/checkpoint-policy.ts";
+import type { Json } from "../protocol/json-value.ts";
+import { PROTOCOL_RULES, type ProtocolRules } from "../protocol/rules.ts";
 import { crashableEnv } from "../model/crashable-env.ts";
 import { uniformDelay } from "../model/delay-distributions.ts";
 import { FaultyStorage, type FaultCounts, type FaultRates } from "../model/faulty-storage.ts";
 import { S3Simulator } from "../model/s3-simulator.ts";
 import { aws, type VendorProfile } from "../model/vendor-profiles.ts";
-import { VirtualClock } from "../model/virtual-clock.ts";
+import { flushMicrotasks, VirtualClock } from "../model/virtual-clock.ts";
 import { CHECKED_TIMEOUTS } from "./checked-timeouts.ts";
+import { CoverageCounter } from "./coverage.ts";
 import { judge, type Judgement } from "./judgement.ts";
 import { HistoryRecorder, type RecordedProcess } from "./recorder.ts";
 import { ScheduledDriver, scheduledStorage } from "./scheduled-storage.ts";
+import { plantedObject, type PlantKind } from "./simulation-plants.ts";
 
 export interface ClientClock {
   skewMs: number;
@@ -43,8 +48,10 @@ export interface SimulationConfig {
   versioning?: boolean;
   /** Values above this many bytes go to content objects; some writes are padded past it. */
   inlineThresholdBytes?: number;
-  mutations?: Mutations;
+  rules?: ProtocolRules;
   bounds?: TimingBounds;
+  /** Every client's; small ones make checkpoints and autoclean happen within a run. */
+  checkpointPolicy?: CheckpointPolicy;
   /** Correct client clocks from Date headers (default true). */
   adaptiveClock?: boolean;
 }
@@ -53,8 +60,13 @@ export interface SimulationResult extends Judgement {
   /** Final reads that never completed: a liveness failure. */
   stuck: string[];
   faults: FaultCounts;
+  /** Storage requests the clients made. */
+  requests: number;
+  /** Virtual time from the first command to the last final read. */
   virtualMs: number;
   warnings: string[];
+  /** Protocol paths and transitions the clients logged, with hit counts (jepsen/coverage.ts). */
+  coverage: ReadonlyMap<string, number>;
 }
 
 const BUCKET = "sim";
@@ -67,7 +79,10 @@ interface SimClient {
   storage: FaultyStorage;
   crash: () => void;
   processes: RecordedProcess[];
-  crashed: boolean;
+  /** Crashed, or shut down (`leave`): it takes no more commands. */
+  gone: "crashed" | "left" | undefined;
+  /** Once shut down, whether its shutdown has finished. */
+  shutDown: boolean;
   restarts: number;
 }
 
@@ -80,12 +95,19 @@ export class Simulation {
   private readonly clients: SimClient[] = [];
   private readonly warnings: string[] = [];
   private readonly retired: FaultyStorage[] = [];
+  private readonly clocks: ClientClock[];
+  private readonly coverage = new CoverageCounter();
+  /** Liveness failures found before the end: a shutdown that left a write pending. */
+  private readonly unsettled: string[] = [];
+  private planted = 0;
+  private readonly startedAt: number;
 
   constructor(
     private readonly config: SimulationConfig,
     private readonly scheduler: Scheduler,
   ) {
     this.clock = new VirtualClock({ seed: config.seed });
+    this.startedAt = this.clock.now();
     const [min, max] = config.latencyMs;
     this.sim = new S3Simulator(this.clock, {
       profile: config.profile ?? aws,
@@ -95,21 +117,29 @@ export class Simulation {
     this.recorder = new HistoryRecorder(() => this.clock.now());
     this.driver = new ScheduledDriver(this.clock, scheduler);
     this.keys = Array.from({ length: config.keys }, (_, i) => `k${i}`);
-    config.clocks.forEach((_, index) => this.clients.push(this.startClient(index, 0)));
+    this.clocks = [...config.clocks];
+    this.clocks.forEach((_, index) => this.clients.push(this.startClient(index, 0)));
   }
 
   get clientCount(): number {
     return this.clients.length;
   }
 
-  isCrashed(client: number): boolean {
-    return this.client(client).crashed;
-  }
-
   /** Invokes a write of a fresh value; waits first if the process is busy. */
   async put(client: number, process: number, key: number, padded: boolean): Promise<void> {
     const p = await this.idleProcess(client, process);
     if (p) void p.put(this.key(key), p.uniqueValue(padded ? PAD_BYTES : 0));
+  }
+
+  /** A write whose value object the caller changes right after the call, without waiting: the value at the call counts. */
+  async putThenMutate(client: number, process: number, key: number): Promise<void> {
+    const p = await this.idleProcess(client, process);
+    if (!p) return;
+    const nested: Json[] = ["kept"];
+    const value: Record<string, Json> = { ...(p.uniqueValue() as Record<string, Json>), nested };
+    void p.put(this.key(key), value);
+    value.by = "mutated after the call";
+    nested.push("mutated after the call");
   }
 
   async delete(client: number, process: number, key: number): Promise<void> {
@@ -131,9 +161,19 @@ export class Simulation {
     if (p) void p.get(this.key(key));
   }
 
+  /** A read whose caller then tries to change the value it was given (a frozen value refuses). */
+  async getThenTamper(client: number, process: number, key: number): Promise<void> {
+    const p = await this.idleProcess(client, process);
+    if (p) void p.get(this.key(key)).then(tamperWith);
+  }
+
   subscribe(client: number, key: number): void {
-    const c = this.client(client);
-    if (!c.crashed) c.processes[0]!.subscribe(this.key(key));
+    this.client(client)?.processes[0]!.subscribe(this.key(key));
+  }
+
+  /** The client stops listening, and so polling: it goes idle until its next call. */
+  unsubscribe(client: number): void {
+    this.client(client)?.processes[0]!.unsubscribeAll();
   }
 
   async advance(ms: number): Promise<void> {
@@ -141,39 +181,84 @@ export class Simulation {
   }
 
   partition(client: number, ms: number): void {
-    this.client(client).storage.partition(ms);
+    this.client(client)?.storage.partition(ms);
+  }
+
+  /** Writes an object straight into the bucket, as something other than a client might. */
+  plant(kind: PlantKind, key: number, ageMs: number): void {
+    const { key: objectKey, body } = plantedObject(kind, {
+      manifest: DEFAULT_MANIFEST_KEY,
+      key: this.key(key),
+      storeNowMs: this.clock.now(),
+      bounds: this.config.bounds ?? DEFAULT_BOUNDS,
+      versioned: this.config.versioning ?? false,
+      serial: this.planted++,
+      ageMs,
+    });
+    this.sim.rawPut(BUCKET, objectKey, body);
   }
 
   /** The client dies at once: its memory, timers and unanswered requests are gone. */
   crash(client: number): void {
     const c = this.client(client);
-    if (c.crashed) return;
-    c.crashed = true;
+    if (!c) return;
+    c.gone = "crashed";
     c.processes.forEach((p) => p.crash());
     c.crash();
   }
 
   /** A crashed client comes back as a new session with empty memory. */
   restart(client: number): void {
-    const index = client % this.clients.length;
+    const crashed = this.clients.flatMap((c, index) => (c.gone === "crashed" ? [index] : []));
+    if (crashed.length === 0) return;
+    const index = crashed[client % crashed.length]!;
     const c = this.clients[index]!;
-    if (!c.crashed) return;
     this.retired.push(c.storage);
     this.clients[index] = this.startClient(index, c.restarts + 1);
+  }
+
+  /** A new client (a new session, with its own clock) joins mid-run. */
+  join(clock: ClientClock): void {
+    this.clocks.push(clock);
+    this.clients.push(this.startClient(this.clients.length, 0));
+  }
+
+  /**
+   * The client is shut down while its processes may be busy: its pending
+   * writes must each get an outcome before the shutdown finishes.
+   */
+  leave(client: number): void {
+    const c = this.client(client);
+    if (!c) return;
+    c.gone = "left";
+    c.processes.forEach((p) => p.end());
+    void c.mps3
+      .shutdown()
+      .then(flushMicrotasks)
+      .then(() => {
+        c.shutDown = true;
+        for (const p of c.processes)
+          if (p.pendingOperation !== undefined && p.pendingOperation !== "read")
+            this.unsettled.push(`${p.id}'s ${p.pendingOperation} still pending after its client's shutdown finished`);
+      });
   }
 
   /** Heals every fault, lets the system settle, takes final reads and judges the history. */
   async finish(): Promise<SimulationResult> {
     for (const c of this.clients) c.storage.heal();
-    const allIdle = () => this.clients.every((c) => c.crashed || c.processes.every((p) => !p.busy));
-    const start = this.clock.now();
-    await this.driver.run(10 * BUSY_WAIT_MS, allIdle);
+    const settled = (c: SimClient) =>
+      c.gone === "crashed" || (c.processes.every((p) => !p.busy) && (c.gone !== "left" || c.shutDown));
+    await this.driver.run(10 * BUSY_WAIT_MS, () => this.clients.every(settled));
     await this.driver.run(convergedWithinMs(this.config.bounds ?? DEFAULT_BOUNDS, POLL_MS));
+    const stuck = [...this.unsettled];
+    this.clients.forEach((c, index) => {
+      if (c.gone === "left" && !c.shutDown) stuck.push(`shutdown of c${index} never finished`);
+    });
+    // Before the marker: a notification after it would count as a final read.
+    for (const c of this.clients) c.processes.forEach((p) => p.unsubscribeAll());
     this.recorder.quiesce();
-    const stuck: string[] = [];
     for (const c of this.clients) {
-      if (c.crashed) continue;
-      c.processes.forEach((p) => p.unsubscribeAll());
+      if (c.gone) continue;
       const reader = this.recorder.process(`${c.processes[0]!.id}-final`, c.mps3);
       for (const key of this.keys) {
         void reader.get(key);
@@ -183,18 +268,20 @@ export class Simulation {
         }
       }
     }
-    const faults = sumFaults([...this.retired, ...this.clients.map((c) => c.storage)]);
+    const storages = [...this.retired, ...this.clients.map((c) => c.storage)];
     return {
       ...judge(this.recorder),
       stuck,
-      faults,
-      virtualMs: this.clock.now() - start,
+      faults: sumFaults(storages),
+      requests: storages.reduce((sum, storage) => sum + storage.requests, 0),
+      virtualMs: this.clock.now() - this.startedAt,
       warnings: this.warnings,
+      coverage: this.coverage.hits(),
     };
   }
 
   private startClient(index: number, restarts: number): SimClient {
-    const clock = this.config.clocks[index]!;
+    const clock = this.clocks[index]!;
     const { env, crash: stopTimers } = crashableEnv(this.clock.env({ ...clock, random: this.clock.random.fork(`env-${index}-${restarts}`) }));
     const storage = new FaultyStorage(this.sim, {
       env,
@@ -210,14 +297,15 @@ export class Simulation {
       pollFrequency: POLL_MS,
       ...CHECKED_TIMEOUTS,
       inlineThresholdBytes: this.config.inlineThresholdBytes ?? 32,
-      mutations: this.config.mutations ?? NO_MUTATIONS,
       bounds: this.config.bounds ?? DEFAULT_BOUNDS,
+      ...(this.config.checkpointPolicy ? { checkpointPolicy: this.config.checkpointPolicy } : {}),
       adaptiveClock: this.config.adaptiveClock ?? true,
       label: `c${index}`,
       log: (level: LogLevel, message: string) => {
-        if (level === "warn" || level === "error") this.warnings.push(`${this.clock.now()} c${index}: ${message}`);
+        if (level === "debug") this.coverage.record(message);
+        else if (level === "warn" || level === "error") this.warnings.push(`${this.clock.now()} c${index}: ${message}`);
       },
-    });
+    }, this.config.rules ?? PROTOCOL_RULES);
     const name = restarts === 0 ? `c${index}` : `c${index}r${restarts}`;
     const processes = Array.from({ length: this.config.processesPerClient }, (_, p) =>
       this.recorder.process(`${name}.${p}`, mps3),
@@ -226,23 +314,37 @@ export class Simulation {
       storage.crash();
       stopTimers();
     };
-    return { mps3, storage, crash, processes, crashed: false, restarts };
+    return { mps3, storage, crash, processes, gone: undefined, shutDown: false, restarts };
   }
 
   private async idleProcess(client: number, process: number): Promise<RecordedProcess | undefined> {
     const c = this.client(client);
-    if (c.crashed) return undefined;
+    if (!c) return undefined;
     const p = c.processes[process % c.processes.length]!;
-    await this.driver.run(BUSY_WAIT_MS, () => !p.busy || c.crashed);
-    return p.busy || c.crashed ? undefined : p;
+    await this.driver.run(BUSY_WAIT_MS, () => !p.busy || c.gone !== undefined);
+    return p.busy || c.gone ? undefined : p;
   }
 
-  private client(index: number): SimClient {
-    return this.clients[index % this.clients.length]!;
+  /** Commands name clients by their index among those still running, modulo their number. */
+  private client(index: number): SimClient | undefined {
+    const live = this.clients.filter((c) => !c.gone);
+    return live[index % live.length];
   }
 
   private key(index: number): string {
     return this.keys[index % this.keys.length]!;
+  }
+}
+
+/** What a careless caller does to a value it was given; a frozen value refuses (strict mode throws a TypeError). */
+function tamperWith(value: Json | undefined): void {
+  if (value === null || typeof value !== "object") return;
+  for (const child of Object.values(value)) tamperWith(child);
+  try {
+    if (Array.isArray(value)) value.push("tampered");
+    else value.tampered = true;
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
   }
 }
 

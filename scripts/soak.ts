@@ -2,16 +2,27 @@
  * Runs as many simulation schedules as asked (default 10,000), each a random
  * world with faults, checked by the history checker and the reference model.
  * Stops at the first failure and prints its seed, fast-check path and history
- * file; `--seed=S --path=P` replays exactly that schedule.
+ * file; `--seed=S --path=P` replays exactly that schedule, and with
+ * `--shrink` shrinks it first (for at most `--shrink-minutes`) and prints the
+ * smaller schedule's replay command. With `--keep-going` it runs every
+ * schedule and tallies the failures by kind, each with the replay command of
+ * its first schedule. `--world` names one of the tests' worlds (default
+ * random). Prints which protocol paths and machine transitions the schedules
+ * reached (jepsen/coverage.ts), and every transition of the protocol's tables
+ * that none reached.
  *
- *   npx tsx scripts/soak.ts [--runs 10000] [--seed S] [--path P] [--mutant NAME]
+ *   npx tsx scripts/soak.ts [--runs 10000] [--world random|one-client|tight] [--seed S]
+ *     [--path P [--shrink]] [--mutant NAME] [--keep-going] [--history FILE]
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { SingleBar, Presets } from "cli-progress";
 import fc from "fast-check";
-import { mutant, MUTANT_NAMES, type MutantName } from "../protocol/mutations.ts";
-import { correctnessProperty, keepsClaims } from "../jepsen/simulation-commands.ts";
+import { LIFECYCLES } from "../protocol/index.ts";
+import { MUTANT_NAMES, MUTANTS, type MutantName } from "../jepsen/protocol-mutants.ts";
+import { CoverageTable, transitionMarks } from "../jepsen/coverage.ts";
+import { targetReach } from "../jepsen/coverage-targets.ts";
+import { assertCorrect, keepsClaims, simulationProperty, WORLD_NAMES, WORLDS, type WorldName } from "../jepsen/simulation-commands.ts";
 import type { SimulationResult } from "../jepsen/simulation.ts";
 
 const { values } = parseArgs({
@@ -21,6 +32,10 @@ const { values } = parseArgs({
     path: { type: "string" },
     mutant: { type: "string" },
     history: { type: "string", default: "soak-failure.jsonl" },
+    "keep-going": { type: "boolean", default: false },
+    world: { type: "string", default: "random" },
+    shrink: { type: "boolean", default: false },
+    "shrink-minutes": { type: "string", default: "20" },
   },
 });
 
@@ -29,46 +44,92 @@ if (!Number.isSafeInteger(runs) || runs < 1) throw new Error(`--runs must be a p
 if (values.mutant !== undefined && !MUTANT_NAMES.includes(values.mutant as MutantName)) {
   throw new Error(`unknown mutant ${values.mutant} (known: ${MUTANT_NAMES.join(", ")})`);
 }
+if (!WORLD_NAMES.includes(values.world as WorldName)) throw new Error(`unknown world ${values.world} (known: ${WORLD_NAMES.join(", ")})`);
+if (values.shrink && values.path === undefined) throw new Error("--shrink shrinks the failing schedule --path names");
+const keepGoing = values["keep-going"] && values.path === undefined;
+const seed = values.seed === undefined ? Date.now() ^ (Math.random() * 0x100000000) : Number(values.seed);
+const mutantFlag = values.mutant === undefined ? "" : ` --mutant ${values.mutant}`;
+const worldFlag = values.world === "random" ? "" : ` --world ${values.world}`;
+const replay = (path: string) => `npx tsx scripts/soak.ts${worldFlag} --seed=${seed} --path=${path}${mutantFlag}`;
 
-const totals = { schedules: 0, operations: 0, acknowledgedWrites: 0, virtualMs: 0, faults: {} as Record<string, number> };
+const totals = { schedules: 0, operations: 0, acknowledgedWrites: 0, requests: 0, virtualMs: 0, faults: {} as Record<string, number> };
+const coverage = new CoverageTable(transitionMarks(LIFECYCLES));
+const reached: Array<ReadonlyMap<string, number>> = [];
+/** Failures by what they broke, with the first schedule (its fast-check path: the run's index) of each. */
+const failures = new Map<string, { count: number; path: string }>();
 let failing: SimulationResult | undefined;
-const bar = new SingleBar({ format: "soak [{bar}] {value}/{total} schedules | {eta_formatted} left | {ops} ops" }, Presets.shades_classic);
+const bar = new SingleBar({ format: "soak [{bar}] {value}/{total} schedules | {eta_formatted} left | {ops} ops | {failed} failed" }, Presets.shades_classic);
 
 const record = (result: SimulationResult) => {
-  if (!keepsClaims(result)) failing ??= result;
-  totals.schedules++;
+  const run = totals.schedules++;
+  if (!keepsClaims(result)) {
+    // While shrinking, each failing schedule is smaller than the one before.
+    if (values.shrink || failing === undefined) failing = result;
+    const kind = brokenClaims(result);
+    const tally = failures.get(kind) ?? { count: 0, path: String(run) };
+    tally.count++;
+    failures.set(kind, tally);
+  }
   totals.operations += result.history.operations.length;
   totals.acknowledgedWrites += result.history.operations.filter((op) => op.writes.length > 0 && op.status === "ok").length;
   totals.virtualMs += result.virtualMs;
+  totals.requests += result.requests;
   for (const [kind, count] of Object.entries(result.faults)) totals.faults[kind] = (totals.faults[kind] ?? 0) + count;
-  bar.increment(1, { ops: totals.operations });
+  coverage.add(result.coverage);
+  reached.push(result.coverage);
+  bar.increment(1, { ops: totals.operations, failed: [...failures.values()].reduce((sum, { count }) => sum + count, 0) });
 };
 
-const property = correctnessProperty({}, values.mutant ? mutant(values.mutant as MutantName) : undefined, record);
+const rules = values.mutant ? MUTANTS[values.mutant as MutantName] : undefined;
+const property = simulationProperty(WORLDS[values.world as WorldName], rules, (result) => {
+  record(result);
+  if (!keepGoing) assertCorrect(result);
+});
 const started = performance.now();
-bar.start(runs, 0, { ops: 0 });
+bar.start(runs, 0, { ops: 0, failed: 0 });
 const outcome = await fc.check(property, {
   numRuns: runs,
-  endOnFailure: true,
-  ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
+  seed,
   ...(values.path !== undefined ? { path: values.path } : {}),
+  ...(values.shrink ? { interruptAfterTimeLimit: Number(values["shrink-minutes"]) * 60_000 } : { endOnFailure: true }),
 });
 bar.stop();
 const seconds = (performance.now() - started) / 1000;
 
-console.log(`\nschedules run        ${totals.schedules}`);
+console.log(`\nschedules run        ${totals.schedules}${values.shrink ? " (while shrinking)" : ""}`);
 console.log(`operations recorded  ${totals.operations} (${totals.acknowledgedWrites} acknowledged writes)`);
+console.log(`storage requests     ${totals.requests}`);
 console.log(`virtual time         ${(totals.virtualMs / 3_600_000).toFixed(1)} h`);
 console.log(`faults injected      ${Object.entries(totals.faults).map(([kind, n]) => `${kind} ${n}`).join(", ") || "none"}`);
 console.log(`wall time            ${seconds.toFixed(1)} s`);
-if (!outcome.failed) {
+console.log(`\ncoverage (schedules reaching each protocol path and transition)\n${coverage.render()}`);
+const unreached = coverage.unreached();
+if (unreached.length > 0) console.log(`\nnever reached\n${unreached.map((mark) => `  ${mark}`).join("\n")}`);
+console.log("\npaths the simulation aims at (goal: half the schedules)");
+for (const { target, share } of targetReach(reached)) console.log(`  ${target.name.padEnd(40)} ${(100 * share).toFixed(1).padStart(5)}%`);
+console.log("");
+if (failing) writeFileSync(values.history, failing.jsonl);
+if (keepGoing) {
+  const failed = [...failures.values()].reduce((sum, { count }) => sum + count, 0);
+  console.log(`result               ${failed} of ${totals.schedules} schedules broke a claim`);
+  for (const [kind, { count, path }] of [...failures].sort((a, b) => b[1].count - a[1].count))
+    console.log(`  ${String(count).padStart(6)}  ${kind}\n          first: ${replay(path)}`);
+  if (failing) console.log(`history              ${values.history} (the first failure; check it: npx tsx jepsen/cli.ts check ${values.history})`);
+  if (failed > 0) process.exitCode = 1;
+} else if (!outcome.failed) {
   console.log("result               0 anomalies, 0 reference-model mismatches");
 } else {
-  if (failing) writeFileSync(values.history, failing.jsonl);
   console.log(`result               FAILED after ${outcome.numRuns} schedules`);
-  const mutantFlag = values.mutant === undefined ? "" : ` --mutant ${values.mutant}`;
-  console.log(`replay               npx tsx scripts/soak.ts --seed=${outcome.seed} --path=${outcome.counterexamplePath}${mutantFlag}`);
+  console.log(`replay               ${replay(outcome.counterexamplePath!)}`);
   console.log(`history              ${values.history} (check it: npx tsx jepsen/cli.ts check ${values.history})`);
   console.log(String(outcome.errorInstance).split("\n").slice(0, 40).join("\n"));
   process.exitCode = 1;
+}
+
+/** What a failing schedule broke: its anomaly types, and reference-model mismatches and stuck reads. */
+function brokenClaims(result: SimulationResult): string {
+  const kinds = Object.keys(result.check.stats.anomalyCounts).sort();
+  if (result.mismatches.length > 0) kinds.push("ReferenceMismatch");
+  if (result.stuck.length > 0) kinds.push("Stuck");
+  return kinds.join(", ") || "unknown verdict";
 }
