@@ -37,7 +37,7 @@ async function hunt(shape: WorldShape, maxSchedules: number, rules?: ProtocolRul
 /** Where each mutant's fault shows: each rule matters only in some worlds. */
 const MUTANT_WORLDS: Record<MutantName, WorldShape> = {
   noLamportBump: {},
-  twoPutsInFlight: { maxClients: 2, processesPerClient: [2, 2], keys: [1, 1], faultRates: [0.1, 0.2], crashes: false },
+  twoPutsInFlight: { maxClients: 2, processesPerClient: [2, 2], keys: [1, 1], faultRates: [0.1, 0.2], crashes: false, keepLog: true },
   shortReplayWindow: {},
   noStaleCheck: WORLDS.tight,
   dropOptimisticOnFailure: {},
@@ -74,11 +74,10 @@ describe("broken assumptions are reported (docs/simulation.md, measured limits)"
     expect((await hunt({ profile: laggyListings(1_500), bounds: [DEFAULT_BOUNDS] }, 60)).caught).toBe(false);
   }, 300_000);
 
-  it("clocks 30 s off with Date correction off: writes are never acknowledged, replicas diverge, writes fail at their deadline, but nothing acknowledged is lost", async () => {
+  it("clocks 30 s off with Date correction off: writes are never acknowledged and replicas diverge, but nothing acknowledged is lost", async () => {
     const result = await hunt({ maxSkewMs: 30_000, adaptiveClock: false, faults: false, crashes: false, bounds: [DEFAULT_BOUNDS] }, 500);
     console.log(`skew beyond the bound: caught after ${result.schedules} schedules: ${result.found.join(", ")}`);
     expect(result.caught).toBe(true);
-    // Idle stretches outlast the 30-minute write deadline: the writes then fail and withdraw values their client showed.
-    expect(result.found.filter((type) => type !== "Divergence" && type !== "ThinAirRead")).toEqual([]);
+    expect(result.found).toEqual(["Divergence"]);
   }, 300_000);
 });
