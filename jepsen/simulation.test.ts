@@ -12,11 +12,11 @@ import type { SimulationResult } from "./simulation.ts";
  * replays and shrinks it.
  */
 describe("simulation: every claim holds under faults and chosen interleavings", () => {
-  it("300 random worlds (clients joining, leaving, crashing; lost requests and answers, 500/503, long partitions, planted objects, long idle stretches) keep every claim and reach checkpoints, autoclean, the warm listing's fall-back and the late look-up", async () => {
+  it("200 random worlds (clients joining, leaving, crashing; lost requests and answers, 500/503, long partitions, planted objects, long idle stretches) keep every claim and reach checkpoints, autoclean, the warm listing's fall-back and the late look-up", async () => {
     const coverage: Array<ReadonlyMap<string, number>> = [];
     await fc.assert(
       correctnessProperty(WORLDS.random, undefined, (result) => void coverage.push(result.coverage)),
-      { numRuns: 300, endOnFailure: true },
+      { numRuns: 200, endOnFailure: true },
     );
     const reach = targetReach(coverage);
     console.log(`schedules reaching each protocol path (of ${coverage.length}):\n${reach.map(({ target, share }) => `  ${target.name.padEnd(40)} ${(100 * share).toFixed(0)}%`).join("\n")}`);
@@ -35,7 +35,7 @@ describe("simulation: every claim holds under faults and chosen interleavings", 
   }, 120_000);
 
   it("tight bounds with slow requests: late entries are rejected alike by everyone", async () => {
-    await fc.assert(correctnessProperty(WORLDS.tight), { numRuns: 60, endOnFailure: true });
+    await fc.assert(correctnessProperty(WORLDS.tight), { numRuns: 25, endOnFailure: true });
   }, 300_000);
 
   it("replays a run byte for byte from its seed", async () => {
