@@ -93,7 +93,8 @@ const CHECKPOINT_EVERY: [min: number, max: number] = [2, 4];
 const NEVER_BY_SIZE = 1 << 30;
 /**
  * Retention horizons drawn when short, ms. Past the longest partition with
- * room for the look-ups after it: a look-up answered after the horizon
+ * room for the look-ups after it (a client's partitions never overlap and
+ * are 30 s apart, `Simulation.partition`): a look-up answered after the horizon
  * leaves its write's outcome unknown, and the optimistic value the client
  * showed is withdrawn, which no causal claim allows (docs/protocol.md); the
  * regression tests check that path instead.
