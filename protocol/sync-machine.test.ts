@@ -123,4 +123,37 @@ describe("sync machine", () => {
     h.machine.handle({ type: "bodyAnswered", requestId: bodies[1]!.requestId, status: 200, body: "x" }, h.now());
     expect(h.drain()).toEqual([]);
   });
+
+  it("a full listing that failed does not count: the next poll lists even though the marker looks unchanged", () => {
+    const state = new ManifestState();
+    const machine = new SyncMachine({ manifest: M, bounds: DEFAULT_BOUNDS, useMarker: true, fullListIntervalMs: 30_000, rules: PROTOCOL_RULES }, state);
+    const drain = () => {
+      const requests: SyncRequest[] = [];
+      for (let r = machine.pollRequest(); r; r = machine.pollRequest()) requests.push(r);
+      while (machine.pollOutcome());
+      return requests;
+    };
+    const at = (localMs: number) => ({ localMs, storeMs: localMs });
+    const sync = (time: number, listingFails: boolean) => {
+      machine.handle({ type: "syncRequested" }, at(time));
+      const [marker] = drain();
+      machine.handle({ type: "markerAnswered", requestId: marker!.requestId, status: 304, etag: undefined }, at(time));
+      const [list] = drain();
+      if (!list) return "upToDate";
+      if (listingFails) {
+        machine.handle({ type: "requestFailed", requestId: list.requestId, failure: { storageError: true, retryable: true, ambiguous: false, message: "timeout" } }, at(time));
+      } else {
+        machine.handle({ type: "pageAnswered", requestId: list.requestId, contents: [], isTruncated: false, nextContinuationToken: undefined, date: time }, at(time));
+        drain();
+        machine.handle({ type: "applied" }, at(time));
+      }
+      drain();
+      return "listed";
+    };
+    expect(sync(T0, false)).toBe("listed");
+    expect(sync(T0 + 10_000, false)).toBe("upToDate");
+    expect(sync(T0 + 31_000, true)).toBe("listed");
+    expect(sync(T0 + 50_000, false)).toBe("listed");
+    expect(sync(T0 + 60_000, false)).toBe("upToDate");
+  });
 });

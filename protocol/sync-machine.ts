@@ -107,7 +107,9 @@ export class SyncMachine {
   private synced = false;
   private markerEtag: string | undefined;
   private pendingMarkerEtag: string | undefined;
+  /** When the last listing that was applied started: the full-list interval counts from it. */
   private listedAtLocalMs = -Infinity;
+  private listingStartedAtLocalMs = -Infinity;
   /** Log objects rejected once, by key, with their ts (forgotten once settled). */
   private readonly rejected = new Map<string, number>();
   /** After a log object vanished mid-sync: start over from a checkpoint. */
@@ -158,6 +160,7 @@ export class SyncMachine {
       case "applied":
         this.move("applied");
         this.markerEtag = this.pendingMarkerEtag;
+        this.listedAtLocalMs = this.listingStartedAtLocalMs;
         this.synced = true;
         this.forgetSettled(this.fetch!.settledTs);
         this.fetch = undefined;
@@ -202,7 +205,7 @@ export class SyncMachine {
   }
 
   private startListing(now: SyncNow): void {
-    this.listedAtLocalMs = now.localMs;
+    this.listingStartedAtLocalMs = now.localMs;
     this.listAgain(now);
   }
 
