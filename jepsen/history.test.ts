@@ -81,6 +81,8 @@ describe("parseHistory", () => {
     ["a completion with another value", lines({ process: 1, type: "invoke", f: "write", key: "x", value: 1 }, { process: 1, type: "ok", f: "write", key: "x", value: 2 }), 2, /differs/],
     ["a read completing with another key", lines(invoke, { process: 1, type: "ok", f: "read", key: "y", value: 1 }), 2, /invoked with "x"/],
     ["a write after quiescence", lines({ process: 0, type: "info", f: "quiesce" }, ...write(1, "x", 1)), 2, /after the quiesce marker/],
+    ["a nemesis event that is not info", lines({ process: "nemesis", type: "ok", f: "nemesis", value: {} }), 1, /nemesis event must have type "info"/],
+    ["a nemesis event whose value is not an object", lines({ process: "nemesis", type: "info", f: "nemesis", value: [1] }), 1, /JSON object/],
     ["decreasing indexes", lines({ index: 5, ...invoke }, { index: 4, process: 1, type: "ok", f: "read", key: "x", value: null }), 2, /does not increase/],
   ];
   for (const [name, text, line, reason] of cases)
@@ -89,6 +91,35 @@ describe("parseHistory", () => {
       expect(error.line).toBe(line);
       expect(error.reason).toMatch(reason);
     });
+
+  it("keeps nemesis events, at any time and from any process, out of the operations and the checks", () => {
+    const nemesis = (phase: string, process: string | number = "nemesis") => ({
+      process,
+      type: "info",
+      f: "nemesis",
+      time: 5,
+      value: { fault: "kill", phase, detail: "w1" },
+    });
+    const history = parseHistory(
+      lines(
+        { process: 1, type: "invoke", f: "write", key: "x", value: 1 },
+        nemesis("start"),
+        nemesis("start", 1),
+        { process: 1, type: "ok", f: "write", key: "x", value: 1 },
+        { process: "nemesis", type: "info", f: "quiesce" },
+        { process: 2, type: "invoke", f: "read", key: "x" },
+        nemesis("stop"),
+        { process: 2, type: "ok", f: "read", key: "x", value: 1 },
+      ),
+    );
+    expect(history.events.filter((event) => event.f === "nemesis").map((event) => event.index)).toEqual([1, 2, 6]);
+    expect(history.operations.map((op) => [op.index, op.f, op.status])).toEqual([
+      [0, "write", "ok"],
+      [5, "read", "ok"],
+    ]);
+    expect(check(history).valid).toBe(true);
+    expect(formatHistory(history.events)).toContain('"f":"nemesis","value":{"fault":"kill","phase":"start","detail":"w1"}');
+  });
 
   it("counts lines past blank ones", () => {
     expect(errorOf(`\n\n${JSON.stringify({ process: 1, type: "ok", f: "read", key: "x" })}`).line).toBe(3);

@@ -6,7 +6,8 @@
 export type Json = null | boolean | number | string | Json[] | { [field: string]: Json };
 export type EventType = "invoke" | "ok" | "fail" | "info";
 export type OperationKind = "read" | "write" | "delete" | "batch" | "notify";
-export type EventFunction = OperationKind | "quiesce";
+/** `quiesce` marks the settled system; `nemesis` records a fault being injected or healed. Neither is an operation. */
+export type EventFunction = OperationKind | "quiesce" | "nemesis";
 export type Process = number | string;
 
 export interface HistoryEvent {
@@ -130,7 +131,7 @@ function orderedFields(event: HistoryEvent): Record<string, unknown> {
 }
 
 const EVENT_TYPES: readonly string[] = ["invoke", "ok", "fail", "info"];
-const FUNCTIONS: readonly string[] = ["read", "write", "delete", "batch", "notify", "quiesce"];
+const FUNCTIONS: readonly string[] = ["read", "write", "delete", "batch", "notify", "quiesce", "nemesis"];
 const FIELDS: ReadonlySet<string> = new Set(["index", "time", "process", "type", "f", "key", "value"]);
 
 /**
@@ -177,6 +178,9 @@ function onlyKnownFields(event: Record<string, unknown>): boolean {
 function validateShape(event: HistoryEvent, fail: (reason: string) => never): void {
   const { f, type, key, value } = event;
   if (f === "quiesce" && type !== "info") fail('the quiesce marker must have type "info"');
+  if (f === "nemesis" && type !== "info") fail('a nemesis event must have type "info"');
+  if (f === "nemesis" && value !== undefined && (value === null || typeof value !== "object" || Array.isArray(value)))
+    fail("a nemesis event's value must be a JSON object");
   if (f === "notify" && type !== "ok") fail('a notification is a single event of type "ok"');
   if ((f === "write" || f === "delete") && key === undefined) fail(`a ${f} needs a key`);
   if (f === "write" && type === "invoke" && (value === undefined || value === null))
@@ -223,6 +227,7 @@ class HistoryAssembler {
     const previous = this.events[this.events.length - 1];
     if (previous !== undefined && event.index <= previous.index) this.fail(`index ${event.index} does not increase`);
     this.events.push(event);
+    if (event.f === "nemesis") return;
     if (event.f === "quiesce") return this.acceptQuiesce(event);
     if (event.f === "notify") return this.acceptNotify(event);
     if (event.type === "invoke") return this.acceptInvoke(event);
