@@ -3,7 +3,7 @@ import type { Anomaly, AnomalyType, Cycle, Divergence, LostWrite, StaleRead, Thi
 import type { Step } from "./checkers/paths.ts";
 import type { History, KeyValue, Operation } from "./history.ts";
 
-const MODEL_NAMES: Record<ModelName, string> = {
+export const MODEL_NAMES: Record<ModelName, string> = {
   cc: "causal consistency",
   cm: "causal memory",
   ccv: "causal convergence",
@@ -16,7 +16,7 @@ const MODEL_NAMES: Record<ModelName, string> = {
   atomic: "atomic batches",
 };
 
-const ANOMALY_TITLES: Record<AnomalyType, string> = {
+export const ANOMALY_TITLES: Record<AnomalyType, string> = {
   CyclicCO: "causal order (po ∪ wr)+ is cyclic",
   ThinAirRead: "a read returns a value no write wrote",
   WriteCOInitRead: "a read returns null though a write of the key is causally before it",
@@ -58,12 +58,12 @@ function summaryTable(result: CheckResult): string[] {
   return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
 }
 
-function countFor(result: CheckResult, model: ModelName): string {
+export function countFor(result: CheckResult, model: ModelName): string {
   const counts = Object.entries(result.stats.anomalyCounts).filter(([type]) => MODEL_PATTERNS[model].includes(type as AnomalyType));
   return counts.length === 0 ? "0" : counts.map(([type, count]) => `${type} ${count}`).join(", ");
 }
 
-function verdictLine(result: CheckResult): string {
+export function verdictLine(result: CheckResult): string {
   if (result.valid === true) return "Valid: no anomalies found.";
   if (result.valid === "unknown") return "Unknown: no anomalies found, but some models could not be decided.";
   const total = Object.values(result.stats.anomalyCounts).reduce((sum, n) => sum + (n ?? 0), 0);
@@ -72,6 +72,12 @@ function verdictLine(result: CheckResult): string {
 
 function indent(lines: string[]): string[] {
   return lines.map((line) => `  ${line}`);
+}
+
+/** The witness lines of anomalies of one history, as renderResult words them. */
+export function witnessRenderer(history: History): (anomaly: Anomaly) => string[] {
+  const describe = new OperationDescriber(history);
+  return (anomaly) => renderAnomaly(anomaly, describe);
 }
 
 function renderAnomaly(anomaly: Anomaly, describe: OperationDescriber): string[] {

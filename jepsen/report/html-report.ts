@@ -1,0 +1,66 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { html } from "htm/preact";
+import type { VNode } from "preact";
+import { renderToString } from "preact-render-to-string";
+import type { CheckResult } from "../check.ts";
+import type { ConformanceReport } from "../conformance/render-report.ts";
+import type { History } from "../history.ts";
+import { conformanceSection } from "./conformance-section.ts";
+import { plotsSection } from "./plots-section.ts";
+import { REPORT_CSS } from "./style.ts";
+import { verdictSection } from "./verdict-section.ts";
+
+export interface ReportInput {
+  title: string;
+  history?: History;
+  result?: CheckResult;
+  conformance?: ConformanceReport;
+  summary?: Record<string, string | number>;
+}
+
+/** One self-contained HTML page: inline CSS and SVG plots, no scripts. Every value from the input is escaped. */
+export async function renderHtmlReport(input: ReportInput): Promise<string> {
+  const plots = input.history === undefined ? null : await plotsSection(input.history);
+  const page = html`<html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <title>${input.title}</title>
+      <style dangerouslySetInnerHTML=${{ __html: REPORT_CSS }}></style>
+    </head>
+    <body>
+      <h1>${input.title}</h1>
+      ${summarySection(input)}
+      ${input.result === undefined ? null : verdictSection(input.result, input.history)}
+      ${plots}
+      ${input.conformance === undefined ? null : conformanceSection(input.conformance)}
+    </body>
+  </html>`;
+  return `<!DOCTYPE html>\n${renderToString(page)}\n`;
+}
+
+/** Writes the report to dir/index.html, creating dir if needed; returns the file's path. */
+export async function writeHtmlReport(dir: string, input: ReportInput): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, "index.html");
+  await writeFile(path, await renderHtmlReport(input));
+  return path;
+}
+
+function summarySection(input: ReportInput): VNode | null {
+  const entries: [string, string | number][] = [...Object.entries(input.summary ?? {}), ...historyFacts(input)];
+  if (entries.length === 0) return null;
+  return html`<section id="summary">
+    <h2>Summary</h2>
+    <dl class="summary">${entries.map(([key, value]) => html`<dt>${key}</dt><dd>${value}</dd>`)}</dl>
+  </section>`;
+}
+
+function historyFacts({ history, result }: ReportInput): [string, string | number][] {
+  if (result !== undefined) {
+    const { events, operations, processes, keys } = result.stats;
+    return [["events", events], ["operations", operations], ["processes", processes], ["keys written", keys]];
+  }
+  if (history === undefined) return [];
+  return [["events", history.events.length], ["operations", history.operations.length]];
+}
