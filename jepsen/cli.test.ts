@@ -43,9 +43,36 @@ describe("jepsen CLI", () => {
     expect(err).toMatch(/bad\.jsonl:2: bad JSON/);
   });
 
-  it("exits 2 on an unknown model or command", async () => {
-    expect((await run("check", join(samples, "valid.jsonl"), "--models", "linearizable")).code).toBe(2);
-    expect((await run("judge")).code).toBe(2);
+  it("exits 2 on an unknown model, option or command, with one line and a hint", async () => {
+    const model = await run("check", join(samples, "valid.jsonl"), "--models", "linearizable");
+    expect(model).toMatchObject({ code: 2, out: "" });
+    expect(model.err).toMatch(/^error: option '--models <list>' argument 'linearizable' is invalid\. unknown model "linearizable" \(known: cc,/);
+    expect(await run("judge")).toEqual({ code: 2, out: "", err: "error: unknown command 'judge'\n(add --help for usage)\n" });
+    expect(await run("check", "--frobnicate", join(samples, "valid.jsonl"))).toEqual({
+      code: 2,
+      out: "",
+      err: "error: unknown option '--frobnicate'\n(add --help for usage)\n",
+    });
+    expect((await run("check")).err).toBe("error: missing required argument 'history'\n(add --help for usage)\n");
+  });
+
+  it("prints the commands for --help and exits 0; without a command the same on stderr, exit 2", async () => {
+    const help = await run("--help");
+    expect(help).toMatchObject({ code: 0, err: "" });
+    expect(help.out).toMatch(/^Usage: mps3-verified \[options\] \[command\]/);
+    expect(help.out).toMatch(/^ {2}check \[options\] <history> /m);
+    expect(help.out).toMatch(/^ {2}conformance \[options\] /m);
+    expect(await run()).toEqual({ code: 2, out: "", err: help.out });
+  });
+
+  it("prints each command's options and exit status for --help and exits 0", async () => {
+    const check = await run("check", "--help");
+    expect(check).toMatchObject({ code: 0, err: "" });
+    expect(check.out).toMatch(/^Usage: mps3-verified check \[options\] <history>/);
+    expect(check.out).toMatch(/--models <list>[\s\S]*3 {2}undecided/);
+    const conformance = await run("conformance", "--help");
+    expect(conformance).toMatchObject({ code: 0, err: "" });
+    expect(conformance.out).toMatch(/--bucket <name>[\s\S]*--json \[file\][\s\S]*2 {2}the probes could not run/);
   });
 
   it("exits 3 when a model cannot be decided", async () => {

@@ -1,74 +1,57 @@
-import { readFile } from "node:fs/promises";
+#!/usr/bin/env node
+import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
-import { check, resolveModels } from "./check.ts";
-import { conformanceMain } from "./conformance/cli.ts";
-import { HistoryError, parseHistory } from "./history.ts";
-import { renderResult } from "./render.ts";
+import { Command, CommanderError } from "commander";
+import type { CliContext, Output } from "./commands/cli-context.ts";
+import { registerCheckCommand } from "./commands/check.ts";
+import { registerConformanceCommand } from "./commands/conformance.ts";
 
-export interface Output {
-  out: (text: string) => void;
-  err: (text: string) => void;
+export type { Output } from "./commands/cli-context.ts";
+
+/** The whole command line; each command module registers its command on the program. */
+export function createProgram(context: CliContext): Command {
+  const program = new Command("mps3-verified")
+    .description("Jepsen-style checks of mps3-verified histories and of S3-compatible endpoints")
+    .configureOutput({
+      writeOut: (text) => context.output.out(text),
+      writeErr: (text) => context.output.err(text),
+    })
+    .exitOverride()
+    .showHelpAfterError("(add --help for usage)")
+    .addHelpCommand(false)
+    .addHelpText("after", "\nRun `mps3-verified <command> --help` for a command's options and exit status.");
+  registerCheckCommand(program, context);
+  registerConformanceCommand(program, context);
+  return program;
 }
 
-type Command = (args: string[], output: Output) => Promise<number>;
-
-/** Subcommands; each returns the exit code. */
-const COMMANDS: Record<string, Command> = {
-  check: checkCommand,
-  conformance: (args) => conformanceMain(args),
-};
-
-const USAGE = `usage: jepsen <command> ...
-  check <history.jsonl> [--models cc,cm,ccv,sessions,convergence,lost,atomic] [--json]
-    exit 0 valid, 1 anomalies found, 2 unreadable input or bad usage, 3 undecided (unknown)
-  conformance --endpoint URL --bucket NAME [--region R] [--path-style] [--create-bucket] [--json]
-    probes an S3 endpoint; exit 0 all passed, 1 some probe failed, 2 could not run`;
-
-export async function main(argv: string[], output: Output = standardOutput): Promise<number> {
-  const [name, ...args] = argv;
-  const command = name === undefined ? undefined : COMMANDS[name];
-  if (command === undefined) {
-    output.err(`${USAGE}\n`);
+/** Runs the command line `argv` (without node and the script); resolves with the exit status. */
+export async function main(argv: string[], output: Output = standardOutput()): Promise<number> {
+  let exitCode = 0;
+  const program = createProgram({ output, setExitCode: (code) => (exitCode = code) });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    // Commander has printed its message already; its usage errors exit 1, ours exit 2.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    output.err(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  try {
-    return await command(args, output);
-  } catch (error) {
-    output.err(`${(error as Error).message}\n`);
-    return 2;
-  }
 }
 
-async function checkCommand(args: string[], output: Output): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { models: { type: "string" }, json: { type: "boolean", default: false } },
-  });
-  const [file] = positionals;
-  if (file === undefined || positionals.length > 1) throw new Error(USAGE);
-  const models = values.models === undefined ? undefined : resolveModels(values.models.split(","));
-  const history = await readHistory(file);
-  const result = check(history, models === undefined ? {} : { models });
-  output.out(values.json ? JSON.stringify(result, null, 2) + "\n" : renderResult(result, history));
-  return result.valid === true ? 0 : result.valid === false ? 1 : 3;
+function standardOutput(): Output {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    ...(process.stderr.isTTY ? { terminal: process.stderr } : {}),
+  };
 }
 
-async function readHistory(file: string) {
-  const text = await readFile(file, "utf8");
-  try {
-    return parseHistory(text);
-  } catch (error) {
-    if (error instanceof HistoryError) throw new Error(`${file}:${error.line}: ${error.reason}`);
-    throw error;
-  }
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  // npx runs the bin through a symlink, while import.meta.url is the real path.
+  return script !== undefined && import.meta.url === pathToFileURL(realpathSync(script)).href;
 }
 
-const standardOutput: Output = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
-  process.exitCode = await main(process.argv.slice(2));
+if (isEntryPoint()) process.exitCode = await main(process.argv.slice(2));

@@ -47,6 +47,8 @@ export interface ConformanceOptions {
   bucket: string;
   /** Create the bucket and `<bucket>-versioned` when missing; delete what was created afterwards. */
   createBuckets: boolean;
+  /** Called as each probe finishes, `done` of `total`. */
+  onProbeDone?: (result: ProbeResult, done: number, total: number) => void;
 }
 
 /** A bucket to probe, or the verdict for probes that needed one. */
@@ -66,12 +68,19 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const verdict = await probe(ctx).catch((error: unknown) => fail(`error: ${messageOf(error)}`));
     return { name, ...verdict, observedStatuses: statuses.sorted() };
   };
-  const probes: ProbeResult[] = [];
   const primary = "name" in slots.unversioned ? slots.unversioned : slots.versioned;
-  for (const [name, probe] of ON_ANY_BUCKET) probes.push(await run(name, probe, primary));
-  for (const [name, probe] of ON_VERSIONED_BUCKET) probes.push(await run(name, probe, slots.versioned));
-  for (const kind of ["unversioned", "versioned"] as const) {
-    for (const [name, probe] of ON_EACH_KIND) probes.push(await run(probeName(name, kind), probe, slots[kind]));
+  const planned: [string, Probe, BucketSlot][] = [
+    ...ON_ANY_BUCKET.map(([name, probe]): [string, Probe, BucketSlot] => [name, probe, primary]),
+    ...ON_VERSIONED_BUCKET.map(([name, probe]): [string, Probe, BucketSlot] => [name, probe, slots.versioned]),
+    ...(["unversioned", "versioned"] as const).flatMap((kind) =>
+      ON_EACH_KIND.map(([name, probe]): [string, Probe, BucketSlot] => [probeName(name, kind), probe, slots[kind]]),
+    ),
+  ];
+  const probes: ProbeResult[] = [];
+  for (const [name, probe, slot] of planned) {
+    const result = await run(name, probe, slot);
+    probes.push(result);
+    options.onProbeDone?.(result, probes.length, planned.length);
   }
   const cleanupProblems = await cleanUp(client, slots, runPrefix, created);
   return {
