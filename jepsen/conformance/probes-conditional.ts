@@ -6,6 +6,8 @@ import { fail, notSupported, pass, type Verdict } from "./probe-result.ts";
 const RACERS = 10;
 const STALE_ETAG = '"00000000000000000000000000000000"';
 const LOSING_STATUSES = new Set([409, 412]);
+/** A store that does not implement a conditional header says so with 501 NotImplemented. */
+const NOT_IMPLEMENTED = 501;
 
 export async function etag304({ storage, bucket, prefix, statuses }: ProbeContext): Promise<Verdict> {
   const key = `${prefix}object`;
@@ -32,6 +34,7 @@ export async function conditionalCreate({ storage, bucket, prefix, statuses }: P
   if (second.status === 200) {
     return fail("WARNING: If-None-Match: * silently ignored: a second create overwrote the existing object");
   }
+  if (statusOf(second) === NOT_IMPLEMENTED) return unsupportedHeader("If-None-Match: * on an existing key", second);
   if (!LOSING_STATUSES.has(statusOf(second))) return fail(`create of an existing key answered ${describeOutcome(second)}`);
   return pass(`create of a new key 200; of an existing key ${second.status}`);
 }
@@ -107,6 +110,7 @@ function judgeRace(what: string, outcomes: readonly PutOutcome[], finalBody: str
   const winners = statuses.flatMap((status, i) => (status === 200 ? [i] : []));
   const summary = `${outcomes.length} concurrent conditional ${what}: ${countStatuses(statuses)}; object holds ${JSON.stringify(finalBody)}`;
   if (winners.length > 1) return fail(`WARNING: ${winners.length} won, updates lost. ${summary}`);
+  if (statuses.includes(NOT_IMPLEMENTED)) return notSupported(`answered 501 NotImplemented. ${summary}`);
   const ambiguous = statuses.filter((status) => !LOSING_STATUSES.has(status) && status !== 200);
   if (ambiguous.length > 0) return fail(`${ambiguous.length} answered with errors instead of 412. ${summary}`);
   if (winners.length === 0) return fail(`none won. ${summary}`);
