@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -33,6 +33,17 @@ describe("jepsen CLI", () => {
     const result = JSON.parse(out) as { models: Record<string, unknown>; anomalies: Record<string, { expected: number }[]> };
     expect(result.models).toEqual({ ryw: true, mr: true, mw: false, wfr: true });
     expect(result.anomalies.MonotonicWrites?.[0]?.expected).toBe(4);
+  });
+
+  it("writes the HTML report with --report DIR and names its path on stderr", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "jepsen-")), "report");
+    const { code, out, err } = await run("check", join(samples, "invalid.jsonl"), "--report", dir);
+    expect(code).toBe(1);
+    expect(out).toMatch(/Invalid: 2 anomalies found/);
+    expect(err).toBe(`HTML report: ${join(dir, "index.html")}\n`);
+    const page = readFileSync(join(dir, "index.html"), "utf8");
+    expect(page).toContain("<title>Check of invalid.jsonl</title>");
+    expect(page).toContain("WriteCORead");
   });
 
   it("exits 2 with the line and reason on unreadable input", async () => {

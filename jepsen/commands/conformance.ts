@@ -2,10 +2,11 @@ import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { createS3Client } from "../../impl/s3-client.ts";
 import { errorCodeOf } from "../../impl/s3-errors.ts";
+import { renderHtmlReport } from "../report/html-report.ts";
 import { probeProgress } from "../conformance/probe-progress.ts";
 import { renderJson, renderTable, type ConformanceReport } from "../conformance/render-report.ts";
 import { runConformance } from "../conformance/run-conformance.ts";
-import type { CliContext } from "./cli-context.ts";
+import type { CliContext, Output } from "./cli-context.ts";
 
 interface ConformanceFlags {
   endpoint?: string;
@@ -15,6 +16,7 @@ interface ConformanceFlags {
   createBucket?: boolean;
   /** `true` for a bare --json. */
   json?: string | true;
+  html?: string;
 }
 
 export const CONFORMANCE_EXIT_STATUS = `Exit status:
@@ -26,7 +28,8 @@ const CONFORMANCE_HELP = `
 Probes an S3-compatible endpoint for what the protocol relies on (read-after-write,
 listing order and pagination, conditional PUTs and their races, versioning, ETags,
 timestamps, odd keys) and names the protocol modes it can run safely. Credentials
-come from the usual AWS environment variables or profiles. Progress goes to stderr.
+come from the usual AWS environment variables or profiles. The report goes to
+stdout; progress and the paths of report files go to stderr.
 
 ${CONFORMANCE_EXIT_STATUS}
 
@@ -43,6 +46,7 @@ export function registerConformanceCommand(program: Command, context: CliContext
     .option("--path-style", "path-style URLs (endpoint/bucket/key), needed by most non-AWS stores")
     .option("--create-bucket", "create NAME and NAME-versioned when missing, delete them afterwards")
     .option("--json [file]", "write the report as JSON to FILE; to stdout instead of the table with - or no FILE")
+    .option("--html <file>", "write the report as a self-contained HTML page to FILE")
     .addHelpText("after", CONFORMANCE_HELP)
     .action(async (flags: ConformanceFlags) => context.setExitCode(await conformance(flags, context)));
 }
@@ -67,11 +71,20 @@ async function conformance(flags: ConformanceFlags, { output }: CliContext): Pro
     progress.stop();
     client.destroy();
   }
+  await publishReport(report, flags, output);
+  return report.probes.some((probe) => probe.result === "fail") ? 1 : 0;
+}
+
+/** The table or JSON on stdout, and the report files asked for. */
+export async function publishReport(report: ConformanceReport, flags: Pick<ConformanceFlags, "json" | "html">, output: Output): Promise<void> {
   const jsonToStdout = flags.json === true || flags.json === "-";
   output.out(`${jsonToStdout ? renderJson(report) : renderTable(report)}\n`);
   if (typeof flags.json === "string" && !jsonToStdout) {
     await writeFile(flags.json, `${renderJson(report)}\n`);
     output.err(`JSON report: ${flags.json}\n`);
   }
-  return report.probes.some((probe) => probe.result === "fail") ? 1 : 0;
+  if (flags.html !== undefined) {
+    await writeFile(flags.html, await renderHtmlReport({ title: `S3 conformance of ${report.endpoint}`, conformance: report }));
+    output.err(`HTML report: ${flags.html}\n`);
+  }
 }

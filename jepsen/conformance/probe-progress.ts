@@ -11,9 +11,13 @@ export interface ProbeProgress {
 export function probeProgress(output: Output): ProbeProgress {
   const terminal = output.terminal;
   if (terminal === undefined) {
+    let lastMs = performance.now();
     return {
-      probeDone: (result, done, total) =>
-        output.err(`[${String(done).padStart(String(total).length)}/${total}] ${result.name}: ${result.result}\n`),
+      probeDone: (result, done, total) => {
+        const seconds = ((performance.now() - lastMs) / 1000).toFixed(1);
+        lastMs = performance.now();
+        output.err(`[${String(done).padStart(String(total).length)}/${total}] ${result.name}: ${result.result} (${seconds} s)\n`);
+      },
       stop: () => {},
     };
   }
