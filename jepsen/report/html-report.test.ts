@@ -8,6 +8,7 @@ import type { ConformanceReport } from "../conformance/render-report.ts";
 import { decideModes } from "../conformance/safe-modes.ts";
 import { historyFromEvents, parseHistory, type History, type HistoryEvent } from "../history.ts";
 import { renderHtmlReport, writeHtmlReport } from "./html-report.ts";
+import { syntheticEvents } from "./synthetic-history.test-support.ts";
 
 const sample = (name: string): History => parseHistory(readFileSync(new URL(`../samples/${name}`, import.meta.url), "utf8"));
 
@@ -121,18 +122,3 @@ describe("writeHtmlReport", () => {
     }
   });
 });
-
-/** Four processes writing and reading ten keys, one millisecond apart, some writes failing. */
-function syntheticEvents(operations: number): HistoryEvent[] {
-  const events: HistoryEvent[] = [];
-  for (let i = 0; i < operations; i++) {
-    const process = i % 4;
-    const key = `k${i % 10}`;
-    const write = i % 3 !== 0;
-    const time = i * 1.5;
-    events.push({ index: events.length, time, process, type: "invoke", f: write ? "write" : "read", key, ...(write ? { value: i } : {}) });
-    const type = write && i % 97 === 0 ? "fail" : "ok";
-    events.push({ index: events.length, time: time + 1 + (i % 50), process, type, f: write ? "write" : "read", key, ...(write ? {} : { value: null }) });
-  }
-  return events;
-}

@@ -36,7 +36,11 @@ export type PlotSource = { plots: PlotData } | { noPlots: string };
 export const LATENCY_FLOOR_MS = 0.1;
 const TARGET_BINS = 100;
 
-/** What the latency and throughput plots draw; at most maxPoints latency points (every fail and info, then ok ones evenly spread). */
+/**
+ * What the latency and throughput plots draw. At most maxPoints latency
+ * points: every fail and info, then ok ones evenly spread; ok points come
+ * first so that the rarer ones are drawn over them.
+ */
 export function plotData(history: History, maxPoints: number): PlotSource {
   const time = new Map<number, number>();
   let origin_ms = Infinity;
@@ -60,7 +64,7 @@ export function plotData(history: History, maxPoints: number): PlotSource {
   const binWidth_s = niceBinWidth(duration_s);
   return {
     plots: {
-      points: sample(latencies, maxPoints),
+      points: sampleInDrawOrder(latencies, maxPoints),
       timedOperations: timed.length,
       flooredPoints: timed.filter(({ invoke_ms, complete_ms }) => complete_ms - invoke_ms < LATENCY_FLOOR_MS).length,
       throughput: throughput(history.operations, time, origin_ms, duration_s, binWidth_s),
@@ -89,13 +93,12 @@ function timedOperations(operations: readonly Operation[], time: ReadonlyMap<num
   return timed;
 }
 
-function sample(points: LatencyPoint[], maxPoints: number): LatencyPoint[] {
-  if (points.length <= maxPoints) return points;
+function sampleInDrawOrder(points: LatencyPoint[], maxPoints: number): LatencyPoint[] {
   const rare = points.filter((point) => point.status !== "ok");
   const ok = points.filter((point) => point.status === "ok");
+  if (points.length <= maxPoints) return [...ok, ...rare];
   const room = Math.max(maxPoints - rare.length, 0);
-  const kept = rare.length >= maxPoints ? spread(rare, maxPoints) : [...rare, ...spread(ok, room)];
-  return kept.sort((a, b) => a.time_s - b.time_s);
+  return rare.length >= maxPoints ? spread(rare, maxPoints) : [...spread(ok, room), ...rare];
 }
 
 /** `count` items evenly spaced through `items`. */

@@ -15,7 +15,7 @@ export function latencySpec(data: PlotData): TopLevelSpec {
     data: { values: data.points },
     mark: { type: "point", filled: true, size: 14, opacity: 0.65 },
     encoding: {
-      x: { ...TIME_AXIS, scale: { domain: [0, data.duration_s] } },
+      x: { ...TIME_AXIS, scale: { domain: [0, data.duration_s], nice: false } },
       y: { field: "latency_ms", type: "quantitative", title: "latency (ms)", scale: { type: "log" } },
       color: { field: "f", type: "nominal", title: "operation", scale: { domain: FUNCTIONS, range: FUNCTION_COLOURS } },
       shape: {
@@ -34,7 +34,7 @@ export function throughputSpec(data: PlotData): TopLevelSpec {
     data: { values: data.throughput },
     mark: { type: "line", interpolate: "step-after", strokeWidth: 1.5 },
     encoding: {
-      x: { ...TIME_AXIS, scale: { domain: [0, data.duration_s] } },
+      x: { ...TIME_AXIS, scale: { domain: [0, data.duration_s], nice: false } },
       y: { field: "per_s", type: "quantitative", title: "completions per second" },
       color: { field: "f", type: "nominal", title: "operation", scale: { domain: FUNCTIONS, range: FUNCTION_COLOURS } },
       strokeDash: { field: "status", type: "nominal", title: "completion", scale: { domain: COMPLETIONS } },
