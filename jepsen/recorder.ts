@@ -12,7 +12,6 @@
  * unique by the recorder, so each read names the write it saw. Values are
  * copied when recorded: what the caller passed or was given, at that moment.
  */
-import type { MPS3 } from "../impl/mps3.ts";
 import { WriteError } from "../impl/write-errors.ts";
 import type { Json } from "../protocol/json-value.ts";
 import { formatHistory, historyFromEvents, type EventFunction, type EventType, type History, type HistoryEvent, type Process } from "./history.ts";
@@ -20,15 +19,31 @@ import { formatHistory, historyFromEvents, type EventFunction, type EventType, t
 /** A batch or delete names `null` for a deleted key. */
 export type Pair = [key: string, value: Json | null];
 
+/** What the recorder drives: an MPS3 client, or a stand-in for one in another OS process. */
+export interface RecordableClient {
+  put(key: string, value: Json | undefined): Promise<void>;
+  putAll(values: Map<string, Json | undefined>): Promise<void>;
+  delete(key: string): Promise<void>;
+  get(key: string): Promise<Json | undefined>;
+  subscribe(key: string, handler: (value: Json | undefined) => void): () => void;
+}
+
+/** A fault injected or healed, as a nemesis event records it (docs/history-format.md). */
+export interface NemesisNote {
+  fault: string;
+  phase: "start" | "stop";
+  detail: string;
+}
+
 export class HistoryRecorder {
   readonly events: HistoryEvent[] = [];
   private quiesced = false;
-  private readonly processesByClient = new Map<MPS3, RecordedProcess[]>();
+  private readonly processesByClient = new Map<RecordableClient, RecordedProcess[]>();
 
   constructor(private readonly now: () => number) {}
 
   /** A sequential process driving `client`. */
-  process(id: Process, client: MPS3): RecordedProcess {
+  process(id: Process, client: RecordableClient): RecordedProcess {
     const process = new RecordedProcess(this, id, client);
     const processes = this.processesByClient.get(client) ?? [];
     processes.push(process);
@@ -37,7 +52,7 @@ export class HistoryRecorder {
   }
 
   /** @internal */
-  processesOf(client: MPS3): readonly RecordedProcess[] {
+  processesOf(client: RecordableClient): readonly RecordedProcess[] {
     return this.processesByClient.get(client) ?? [];
   }
 
@@ -50,6 +65,11 @@ export class HistoryRecorder {
     if (this.quiesced) throw new Error("the history is already quiesced");
     this.quiesced = true;
     this.emit("nemesis", "info", "quiesce", {});
+  }
+
+  /** Records a nemesis event; allowed at any time. */
+  nemesis(note: NemesisNote): void {
+    this.emit("nemesis", "info", "nemesis", { value: { ...note } });
   }
 
   get isQuiesced(): boolean {
@@ -91,7 +111,7 @@ export class RecordedProcess {
   constructor(
     private readonly recorder: HistoryRecorder,
     public id: Process,
-    readonly client: MPS3,
+    readonly client: RecordableClient,
   ) {
     this.baseId = id;
   }
@@ -138,16 +158,22 @@ export class RecordedProcess {
     return value;
   }
 
-  /** Records every notification for `key`: in each idle process of the client, and in `<id>-sub` while this one is busy. */
-  subscribe(key: string): void {
-    this.unsubscribes.push(
-      this.client.subscribe(key, (value) => {
-        if (this.crashed) return;
-        const told = { key, value: value ?? null };
-        if (this.busy) this.recorder.emit(`${this.id}-sub`, "ok", "notify", told);
-        for (const process of this.recorder.processesOf(this.client)) process.told(told);
-      }),
-    );
+  /**
+   * Records every notification for `key`: in each idle process of the client, and in `<id>-sub` while this one is busy.
+   * Returns what ends this subscription.
+   */
+  subscribe(key: string): () => void {
+    const unsubscribe = this.client.subscribe(key, (value) => {
+      if (this.crashed) return;
+      const told = { key, value: value ?? null };
+      if (this.busy) this.recorder.emit(`${this.id}-sub`, "ok", "notify", told);
+      for (const process of this.recorder.processesOf(this.client)) process.told(told);
+    });
+    this.unsubscribes.push(unsubscribe);
+    return () => {
+      const at = this.unsubscribes.indexOf(unsubscribe);
+      if (at >= 0) this.unsubscribes.splice(at, 1)[0]!();
+    };
   }
 
   /** The client was notified: an idle process records it as its next read. */
