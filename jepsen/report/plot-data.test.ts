@@ -29,7 +29,7 @@ describe("nemesisIntervals", () => {
   });
 
   it("lets a fault still active at the end last until the end, and ignores stray stops and other events", () => {
-    const events = [
+    const events: HistoryEvent[] = [
       nemesis(1000, { fault: "faults", phase: "stop" }),
       nemesis(1500, { fault: "faults", phase: "start", detail: "500s" }),
       nemesis(1600, { fault: "faults", phase: "start", detail: "again" }),

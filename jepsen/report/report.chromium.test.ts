@@ -20,6 +20,8 @@ const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const SCREENSHOT = fileURLToPath(new URL("../../artifacts/report-screenshot.png", import.meta.url));
 const OPERATIONS = 4000;
+/** Rendering, checking and starting Chromium take a few seconds, more on a loaded machine. */
+const SETUP_TIMEOUT_MS = 60_000;
 
 const inCi = process.env.CI === "true";
 const missing = !existsSync(CHROMIUM);
@@ -45,7 +47,7 @@ describe.skipIf(missing && !inCi)("the HTML report in Chromium", () => {
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on("pageerror", (error) => pageErrors.push(error.message));
     await page.goto(pathToFileURL(path).href);
-  });
+  }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await browser?.close();
