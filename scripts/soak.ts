@@ -13,10 +13,11 @@
  *
  *   npx tsx scripts/soak.ts [--runs 10000] [--world random|one-client|tight] [--seed S]
  *     [--path P [--shrink]] [--mutant NAME] [--keep-going] [--history FILE]
+ *   npm run soak -- --help
  */
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { SingleBar, Presets } from "cli-progress";
+import { Command, InvalidArgumentError, Option } from "commander";
 import fc from "fast-check";
 import { LIFECYCLES } from "../protocol/index.ts";
 import { MUTANT_NAMES, MUTANTS, type MutantName } from "../jepsen/protocol-mutants.ts";
@@ -25,29 +26,38 @@ import { targetReach } from "../jepsen/coverage-targets.ts";
 import { assertCorrect, keepsClaims, simulationProperty, WORLD_NAMES, WORLDS, type WorldName } from "../jepsen/simulation-commands.ts";
 import type { SimulationResult } from "../jepsen/simulation.ts";
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: "string", default: "10000" },
-    seed: { type: "string" },
-    path: { type: "string" },
-    mutant: { type: "string" },
-    history: { type: "string", default: "soak-failure.jsonl" },
-    "keep-going": { type: "boolean", default: false },
-    world: { type: "string", default: "random" },
-    shrink: { type: "boolean", default: false },
-    "shrink-minutes": { type: "string", default: "20" },
-  },
-});
-
-const runs = values.path === undefined ? Number(values.runs) : 1;
-if (!Number.isSafeInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${values.runs}`);
-if (values.mutant !== undefined && !MUTANT_NAMES.includes(values.mutant as MutantName)) {
-  throw new Error(`unknown mutant ${values.mutant} (known: ${MUTANT_NAMES.join(", ")})`);
+interface SoakOptions {
+  runs: number;
+  seed?: number;
+  path?: string;
+  mutant?: MutantName;
+  history: string;
+  keepGoing?: boolean;
+  world: WorldName;
+  shrink?: boolean;
+  shrinkMinutes: number;
 }
-if (!WORLD_NAMES.includes(values.world as WorldName)) throw new Error(`unknown world ${values.world} (known: ${WORLD_NAMES.join(", ")})`);
-if (values.shrink && values.path === undefined) throw new Error("--shrink shrinks the failing schedule --path names");
-const keepGoing = values["keep-going"] && values.path === undefined;
-const seed = values.seed === undefined ? Date.now() ^ (Math.random() * 0x100000000) : Number(values.seed);
+
+const program = new Command("soak")
+  .description("Runs simulation schedules, each a random world with faults, checked by the history checker and the reference model.")
+  .addOption(new Option("--runs <n>", "schedules to run").argParser(positiveInteger).default(10_000))
+  .addOption(new Option("--world <name>", "the tests' world to draw schedules from").choices(WORLD_NAMES).default("random"))
+  .option("--seed <s>", "seed of the run (default: random)", integer)
+  .option("--path <p>", "replay the one schedule at this fast-check path (with --seed)")
+  .option("--shrink", "shrink the schedule --path names first, then print the smaller one's replay command")
+  .option("--shrink-minutes <m>", "time limit of --shrink", positiveInteger, 20)
+  .addOption(new Option("--mutant <name>", "run against a protocol with one rule broken").choices(MUTANT_NAMES))
+  .option("--keep-going", "run every schedule and tally the failures by kind")
+  .option("--history <file>", "where the first failing schedule's history goes", "soak-failure.jsonl")
+  .showHelpAfterError("(add --help for usage)")
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  .parse();
+const values = program.opts<SoakOptions>();
+if (values.shrink && values.path === undefined) program.error("error: --shrink shrinks the failing schedule --path names");
+
+const runs = values.path === undefined ? values.runs : 1;
+const keepGoing = values.keepGoing === true && values.path === undefined;
+const seed = values.seed ?? Date.now() ^ (Math.random() * 0x100000000);
 const mutantFlag = values.mutant === undefined ? "" : ` --mutant ${values.mutant}`;
 const worldFlag = values.world === "random" ? "" : ` --world ${values.world}`;
 const replay = (path: string) => `npx tsx scripts/soak.ts${worldFlag} --seed=${seed} --path=${path}${mutantFlag}`;
@@ -80,8 +90,8 @@ const record = (result: SimulationResult) => {
   bar.increment(1, { ops: totals.operations, failed: [...failures.values()].reduce((sum, { count }) => sum + count, 0) });
 };
 
-const rules = values.mutant ? MUTANTS[values.mutant as MutantName] : undefined;
-const property = simulationProperty(WORLDS[values.world as WorldName], rules, (result) => {
+const rules = values.mutant === undefined ? undefined : MUTANTS[values.mutant];
+const property = simulationProperty(WORLDS[values.world], rules, (result) => {
   record(result);
   if (!keepGoing) assertCorrect(result);
 });
@@ -91,7 +101,7 @@ const outcome = await fc.check(property, {
   numRuns: runs,
   seed,
   ...(values.path !== undefined ? { path: values.path } : {}),
-  ...(values.shrink ? { interruptAfterTimeLimit: Number(values["shrink-minutes"]) * 60_000 } : { endOnFailure: true }),
+  ...(values.shrink ? { interruptAfterTimeLimit: values.shrinkMinutes * 60_000 } : { endOnFailure: true }),
 });
 bar.stop();
 const seconds = (performance.now() - started) / 1000;
@@ -124,6 +134,18 @@ if (keepGoing) {
   console.log(`history              ${values.history} (check it: npx tsx jepsen/cli.ts check ${values.history})`);
   console.log(String(outcome.errorInstance).split("\n").slice(0, 40).join("\n"));
   process.exitCode = 1;
+}
+
+function integer(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new InvalidArgumentError("not an integer");
+  return value;
+}
+
+function positiveInteger(text: string): number {
+  const value = integer(text);
+  if (value < 1) throw new InvalidArgumentError("not a positive integer");
+  return value;
 }
 
 /** What a failing schedule broke: its anomaly types, and reference-model mismatches and stuck reads. */
