@@ -64,6 +64,19 @@ describe("renderHtmlReport", () => {
     expect(textOf(plots)).toContain("No nemesis events in this history.");
   });
 
+  it("shades nemesis intervals from the history's nemesis events and names their faults", async () => {
+    const text = readFileSync(new URL("../samples/valid.jsonl", import.meta.url), "utf8");
+    const nemesis = [
+      { index: 24, time: 1100, process: "nemesis", type: "info", f: "nemesis", value: { fault: "<script>pause</script>", phase: "start", detail: "SIGSTOP" } },
+      { index: 25, time: 1200, process: "nemesis", type: "info", f: "nemesis", value: { fault: "<script>pause</script>", phase: "stop" } },
+    ];
+    const history = parseHistory(text + nemesis.map((event) => JSON.stringify(event)).join("\n"));
+    const plots = section(await renderHtmlReport({ title: "nemesis", history }), "plots");
+    expect(plots).not.toContain("<script");
+    expect(plots.match(/<g class="mark-rect role-mark/g), "one shaded layer per plot").toHaveLength(2);
+    expect(textOf(plots)).toContain("Shaded: 1 nemesis interval (<script>pause</script>).");
+  });
+
   it("escapes every user string: title, summary keys and values, keys in witnesses, conformance details", async () => {
     const history = historyFromEvents(
       [

@@ -17,7 +17,7 @@ interface NemesisMark {
 /**
  * Pairs each nemesis `start` event with the next `stop` of the same fault;
  * a fault still active when the history ends lasts until its end.
- * Events: {"process":"nemesis","type":"info","value":{"fault","phase","detail"},"time"}.
+ * Events: {"type":"info","f":"nemesis","time":T,"value":{"fault","phase","detail"}} (docs/history-format.md).
  */
 export function nemesisIntervals(events: readonly HistoryEvent[], origin_ms: number, end_ms: number): NemesisInterval[] {
   const open = new Map<string, { detail: string; start_ms: number }>();
@@ -26,7 +26,7 @@ export function nemesisIntervals(events: readonly HistoryEvent[], origin_ms: num
     intervals.push({ fault, detail, start_s: (start_ms - origin_ms) / 1000, end_s: (stop_ms - origin_ms) / 1000 });
   };
   for (const event of events) {
-    const mark = event.process === "nemesis" && event.type === "info" ? nemesisMark(event.value) : undefined;
+    const mark = event.f === "nemesis" ? nemesisMark(event.value) : undefined;
     if (mark === undefined || event.time === undefined) continue;
     const started = open.get(mark.fault);
     if (mark.phase === "start") {

@@ -5,7 +5,7 @@ import { LATENCY_FLOOR_MS, plotData, type PlotData } from "./plot-data.ts";
 import { syntheticEvents } from "./synthetic-history.test-support.ts";
 
 function nemesis(time: number, value: Json): HistoryEvent {
-  return { index: time, time, process: "nemesis", type: "info", f: "nemesis" as HistoryEvent["f"], value };
+  return { index: time, time, process: "nemesis", type: "info", f: "nemesis", value };
 }
 
 function plotsOf(events: Omit<HistoryEvent, "index">[], maxPoints = 100): PlotData {
@@ -36,6 +36,7 @@ describe("nemesisIntervals", () => {
       nemesis(1700, { phase: "start" }),
       nemesis(1800, "kill"),
       { index: 9, time: 1900, process: 3, type: "info", f: "write", key: "k", value: { fault: "kill", phase: "start" } },
+      { index: 10, time: 1950, process: "nemesis", type: "info", f: "quiesce", value: { fault: "kill", phase: "start" } },
     ];
     expect(nemesisIntervals(events, 1000, 5000)).toEqual([{ fault: "faults", detail: "500s", start_s: 0.5, end_s: 4 }]);
   });
@@ -84,7 +85,7 @@ describe("plotData", () => {
     const { points, timedOperations, throughput, binWidth_s } = source.plots;
     const rare = points.filter((point) => point.status !== "ok");
     expect(points).toHaveLength(500);
-    expect(rare.length).toBe(events.filter((event) => event.type === "fail" || event.type === "info").length);
+    expect(rare.length).toBe(events.filter((event) => event.f !== "nemesis" && (event.type === "fail" || event.type === "info")).length);
     expect(rare.length).toBeGreaterThan(10);
     expect(points.slice(-rare.length)).toEqual(rare);
     const okTimes = points.slice(0, -rare.length).map((point) => point.time_s);

@@ -39,5 +39,6 @@ function latencyNotes(data: PlotData): string[] {
 function nemesisNote(data: PlotData): string {
   if (data.nemesis.length === 0) return "No nemesis events in this history.";
   const faults = [...new Set(data.nemesis.map((interval) => interval.fault))];
-  return `Shaded: ${data.nemesis.length} nemesis intervals (${faults.join(", ")}).`;
+  const count = data.nemesis.length;
+  return `Shaded: ${count} nemesis interval${count === 1 ? "" : "s"} (${faults.join(", ")}).`;
 }

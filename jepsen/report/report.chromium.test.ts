@@ -12,8 +12,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { check } from "../check.ts";
+import { historyFromEvents } from "../history.ts";
 import { writeHtmlReport } from "./html-report.ts";
-import { syntheticHistoryWithNemesis } from "./synthetic-history.test-support.ts";
+import { syntheticEvents } from "./synthetic-history.test-support.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 /** As root, on a machine whose network is closed: no sandbox, and none of Chromium's own connections. */
@@ -36,7 +37,7 @@ describe.skipIf(missing && !inCi)("the HTML report in Chromium", () => {
   beforeAll(async () => {
     if (missing) throw new Error(`CI needs ${CHROMIUM} (scripts/chromium-install.sh)`);
     dir = await mkdtemp(join(tmpdir(), "mps3-report-"));
-    const history = syntheticHistoryWithNemesis(OPERATIONS, true);
+    const history = historyFromEvents(syntheticEvents(OPERATIONS, true));
     const path = await writeHtmlReport(dir, {
       title: "Synthetic run with a nemesis",
       history,

@@ -1,4 +1,4 @@
-import { historyFromEvents, type History, type HistoryEvent } from "../history.ts";
+import type { HistoryEvent } from "../history.ts";
 
 const PROCESSES = 4;
 const THINK_MS = 4;
@@ -14,7 +14,7 @@ const FAULTS = [
  * deleting and reading its own ten keys (so reads see the process's last
  * write). Latency grows while the gateway is paused, writes fail now and then,
  * and operations during a kill end in info (the process continues under a new
- * id). With `staleRead`, the read in the middle returns an overwritten value:
+ * id); nemesis events mark the pause and the kill. With `staleRead`, the read in the middle returns an overwritten value:
  * one ReadYourWrites anomaly.
  */
 export function syntheticEvents(operations: number, staleRead = false): HistoryEvent[] {
@@ -44,7 +44,7 @@ export function syntheticEvents(operations: number, staleRead = false): HistoryE
     clock_ms[slot] = invoke_ms + latency_ms + THINK_MS;
     if (type === "info") ids[slot]! += PROCESSES;
   }
-  return events.sort((a, b) => a.time! - b.time!).map((event, index) => ({ ...event, index }));
+  return [...events, ...nemesisEvents(operations)].sort((a, b) => a.time! - b.time!).map((event, index) => ({ ...event, index }));
 }
 
 /** About how long a synthetic history of this many operations lasts. */
@@ -52,26 +52,14 @@ function syntheticSpan_ms(operations: number): number {
   return (operations / PROCESSES) * (12 + THINK_MS);
 }
 
-/**
- * A synthetic history with its nemesis events, as `run` records them, after
- * the operations (the parser does not take nemesis events yet).
- */
-export function syntheticHistoryWithNemesis(operations: number, staleRead = false): History {
-  const history = historyFromEvents(syntheticEvents(operations, staleRead));
-  const last = history.events[history.events.length - 1]!.index;
-  const nemesis = nemesisEvents(operations).map((event, i) => ({ ...event, index: last + 1 + i }));
-  return { ...history, events: [...history.events, ...nemesis] };
-}
-
-function nemesisEvents(operations: number): HistoryEvent[] {
+function nemesisEvents(operations: number): Omit<HistoryEvent, "index">[] {
   const span_ms = syntheticSpan_ms(operations);
   return FAULTS.flatMap(({ fault, detail, from, to }) =>
     (["start", "stop"] as const).map((phase) => ({
-      index: 0,
       time: (phase === "start" ? from : to) * span_ms,
       process: "nemesis",
       type: "info" as const,
-      f: "nemesis" as HistoryEvent["f"],
+      f: "nemesis" as const,
       value: { fault, phase, detail },
     })),
   );
