@@ -1,7 +1,8 @@
 /**
  * The package as a user gets it: `npm pack` (which builds dist/), installed
  * from the tarball into a scratch project, imported by plain `node`, and
- * type-checked by a strict `tsc` with NodeNext and with bundler resolution.
+ * type-checked by a strict `tsc` with NodeNext and with bundler resolution;
+ * its `mps3-verified` command run through npx.
  */
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -14,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const tsc = join(root, "node_modules", ".bin", "tsc");
-const MAX_TARBALL_FILES = 250;
+// The library, the CLI (jepsen/cli.ts, jepsen/commands) and what it ships: the HTML report, the run engine.
+const MAX_TARBALL_FILES = 320;
 
 /** Without the npm_* variables of an enclosing `npm test`, which would point npm back at this repo. */
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
@@ -123,6 +125,23 @@ describe("the packed package, installed in a scratch project", () => {
     console.log(`node start.mjs (the README's quick start):\n${stdout.trim()}`);
     expect(stdout).toContain('bob reads { hello: \'world\' }');
     expect(stdout).toContain("bob sees { hello: 'world' }");
+  });
+
+  it("runs the mps3-verified command through npx: --help lists the commands, check exits 1 on an invalid history", async () => {
+    // --no: never fetch a package of that name from the registry, only run the installed one.
+    const { stdout } = await exec("npx", ["--no", "--", "mps3-verified", "--help"], project);
+    console.log(`npx mps3-verified --help:\n${stdout.trim()}`);
+    expect(stdout).toMatch(/^Usage: mps3-verified \[options\] \[command\]/);
+    expect(stdout).toMatch(/^ {2}check \[options\] <history>/m);
+    expect(stdout).toMatch(/^ {2}conformance \[options\]/m);
+    const sample = join(root, "jepsen", "samples", "invalid.jsonl");
+    const checked = await exec("npx", ["--no", "--", "mps3-verified", "check", sample], project).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (error: { code: number; stdout: string }) => error,
+    );
+    console.log(`npx mps3-verified check jepsen/samples/invalid.jsonl: exit ${checked.code}, ${checked.stdout.trim().split("\n").at(-1)}`);
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toMatch(/However T6 read cart from T1, which T3 overwrote: a contradiction/);
   });
 
   it.each(Object.keys(TSCONFIGS))("type-checks with a strict %s", async (config) => {
