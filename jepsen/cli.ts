@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import type { CliContext, Output } from "./commands/cli-context.ts";
 import { registerCheckCommand } from "./commands/check.ts";
 import { registerConformanceCommand } from "./commands/conformance.ts";
+import { registerRunCommand } from "./run/command.ts";
 
 export type { Output } from "./commands/cli-context.ts";
 
@@ -22,6 +23,7 @@ export function createProgram(context: CliContext): Command {
     .addHelpText("after", "\nRun `mps3-verified <command> --help` for a command's options and exit status.");
   registerCheckCommand(program, context);
   registerConformanceCommand(program, context);
+  registerRunCommand(program, context);
   return program;
 }
 

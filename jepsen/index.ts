@@ -34,3 +34,18 @@ export type {
 } from "./checkers/anomalies.ts";
 export type { Step } from "./checkers/paths.ts";
 export { renderResult } from "./render.ts";
+export { HistoryRecorder, RecordedProcess, type NemesisNote, type Pair, type RecordableClient } from "./recorder.ts";
+export { runLiveWorkload, type LiveWorkloadOptions } from "./live-workload.ts";
+export { judge, CLAIMED_MODELS, type Judgement } from "./judgement.ts";
+export { runJepsen, type RunOutcome } from "./run/run-jepsen.ts";
+export {
+  DEFAULT_FAULT_RATES,
+  DEFAULT_WEIGHTS,
+  type NemesisFault,
+  type NemesisSchedule,
+  type OperationWeights,
+  type RunOptions,
+  type RunProgress,
+  type RunTarget,
+  type Workload,
+} from "./run/run-options.ts";

@@ -72,7 +72,7 @@ async function runWorkload(options: RunOptions, start: StartClient, env: Env, ra
   const recorder = new HistoryRecorder(() => env.now());
   const keys = Array.from({ length: options.workload.keys }, (_, i) => `key-${i}`);
   const slots = Array.from({ length: options.clients }, (_, i) => new ClientSlot(i, start, recorder, keys, warnings));
-  const startedAt = env.now();
+  let startedAt = env.now();
   let operations = 0;
   let phase: RunProgress["phase"] = "workload";
   const report = () => options.onProgress?.({ phase, elapsedMs: env.now() - startedAt, durationMs: options.durationMs, operations });
@@ -84,6 +84,7 @@ async function runWorkload(options: RunOptions, start: StartClient, env: Env, ra
   let nemesis: Promise<void> = Promise.resolve();
   try {
     await Promise.all(slots.map((slot) => slot.launch()));
+    startedAt = env.now();
     nemesis = runNemesis({ schedule: options.nemesis, slots, recorder, env, random: random.fork("nemesis"), stop: stop.signal });
     const stopAt = env.now() + options.durationMs;
     const loops = slots.map((slot, i) =>
