@@ -57,6 +57,7 @@ describe("renderHtmlReport", () => {
     const history = sample("valid.jsonl");
     const page = await renderHtmlReport({ title: "valid sample", history, result: check(history) });
     expect(textOf(section(page, "verdict"))).toContain("Valid: no anomalies found.");
+    expect(textOf(section(page, "summary"))).toContain("span (s)0.41");
     const plots = section(page, "plots");
     expect(plots).toMatch(/<figure class="plot" id="latency-plot"><svg [^>]*width="\d+" height="\d+"/);
     expect(plots).toMatch(/<figure class="plot" id="throughput-plot"><svg /);
@@ -75,6 +76,7 @@ describe("renderHtmlReport", () => {
     expect(plots).not.toContain("<script");
     expect(plots.match(/<g class="mark-rect role-mark/g), "one shaded layer per plot").toHaveLength(2);
     expect(textOf(plots)).toContain("Shaded: 1 nemesis interval (<script>pause</script>).");
+    expect(textOf(plots)).toContain("<script>pause</script>0.100.20SIGSTOP");
   });
 
   it("escapes every user string: title, summary keys and values, keys in witnesses, conformance details", async () => {

@@ -7,9 +7,13 @@ import type { CheckResult } from "../check.ts";
 import type { ConformanceReport } from "../conformance/render-report.ts";
 import type { History } from "../history.ts";
 import { conformanceSection } from "./conformance-section.ts";
+import { plotData, type PlotSource } from "./plot-data.ts";
 import { plotsSection } from "./plots-section.ts";
 import { REPORT_CSS } from "./style.ts";
 import { verdictSection } from "./verdict-section.ts";
+
+/** Beyond this many points the latency plot is sampled: SVG size and rendering time grow with every point. */
+const MAX_LATENCY_POINTS = 5000;
 
 export interface ReportInput {
   title: string;
@@ -21,7 +25,8 @@ export interface ReportInput {
 
 /** One self-contained HTML page: inline CSS and SVG plots, no scripts. Every value from the input is escaped. */
 export async function renderHtmlReport(input: ReportInput): Promise<string> {
-  const plots = input.history === undefined ? null : await plotsSection(input.history);
+  const source = input.history === undefined ? undefined : plotData(input.history, MAX_LATENCY_POINTS);
+  const plots = source === undefined ? null : await plotsSection(source);
   const page = html`<html lang="en">
     <head>
       <meta charset="utf-8" />
@@ -30,7 +35,7 @@ export async function renderHtmlReport(input: ReportInput): Promise<string> {
     </head>
     <body>
       <h1>${input.title}</h1>
-      ${summarySection(input)}
+      ${summarySection(input, source)}
       ${input.result === undefined ? null : verdictSection(input.result, input.history)}
       ${plots}
       ${input.conformance === undefined ? null : conformanceSection(input.conformance)}
@@ -47,8 +52,9 @@ export async function writeHtmlReport(dir: string, input: ReportInput): Promise<
   return path;
 }
 
-function summarySection(input: ReportInput): VNode | null {
-  const entries: [string, string | number][] = [...Object.entries(input.summary ?? {}), ...historyFacts(input)];
+function summarySection(input: ReportInput, source: PlotSource | undefined): VNode | null {
+  const span: [string, string][] = source !== undefined && "plots" in source ? [["span (s)", source.plots.duration_s.toFixed(2)]] : [];
+  const entries: [string, string | number][] = [...Object.entries(input.summary ?? {}), ...historyFacts(input), ...span];
   if (entries.length === 0) return null;
   return html`<section id="summary">
     <h2>Summary</h2>

@@ -1,15 +1,10 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import type { History } from "../history.ts";
-import { LATENCY_FLOOR_MS, plotData, type PlotData } from "./plot-data.ts";
+import { LATENCY_FLOOR_MS, type PlotData, type PlotSource } from "./plot-data.ts";
 import { latencySpec, renderSvg, throughputSpec } from "./plots.ts";
 
-/** Beyond this many points the latency plot is sampled: SVG size and rendering time grow with every point. */
-export const MAX_LATENCY_POINTS = 5000;
-
-/** The latency and throughput plots, or why there are none. */
-export async function plotsSection(history: History): Promise<VNode> {
-  const source = plotData(history, MAX_LATENCY_POINTS);
+/** The latency and throughput plots and the nemesis intervals, or why there are no plots. */
+export async function plotsSection(source: PlotSource): Promise<VNode> {
   if ("noPlots" in source)
     return html`<section id="plots"><h2>Plots</h2><p class="note">${source.noPlots}</p></section>`;
   const data = source.plots;
@@ -20,12 +15,31 @@ export async function plotsSection(history: History): Promise<VNode> {
     ${latencyNotes(data).map((note) => html`<p class="note">${note}</p>`)}
     <figure class="plot" id="throughput-plot" dangerouslySetInnerHTML=${{ __html: throughput }}></figure>
     <p class="note">${nemesisNote(data)}</p>
+    ${nemesisTable(data)}
   </section>`;
+}
+
+function nemesisTable(data: PlotData): VNode | null {
+  if (data.nemesis.length === 0) return null;
+  const seconds = (time_s: number): string => time_s.toFixed(2);
+  return html`<table class="nemesis">
+    <thead><tr><th>fault</th><th>from (s)</th><th>to (s)</th><th>detail</th></tr></thead>
+    <tbody>
+      ${data.nemesis.map(
+        (interval) => html`<tr>
+          <td>${interval.fault}</td>
+          <td>${seconds(interval.start_s)}</td>
+          <td>${seconds(interval.end_s)}</td>
+          <td>${interval.detail}</td>
+        </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 function latencyNotes(data: PlotData): string[] {
   const notes = [
-    `Each point is one operation: x its invocation, y its latency; colour its function, shape its completion (ok, fail, info). Notifications and operations without a completion are not drawn.`,
+    `Each point is one operation: x its invocation, y its latency; colour its function, shape its completion (ok, fail, info; fail and info drawn larger). Notifications and operations without a completion are not drawn.`,
   ];
   if (data.points.length < data.timedOperations)
     notes.push(

@@ -9,11 +9,11 @@ const FUNCTION_COLOURS = ["#1f77b4", "#d62728", "#9467bd", "#2ca02c", "#8c564b"]
 const COMPLETIONS = ["ok", "fail", "info"];
 const TIME_AXIS = { field: "time_s", type: "quantitative", title: "time since start (s)" } as const;
 
-/** Latency of every (sampled) operation against its invocation time, log scale; nemesis intervals shaded. */
+/** Latency of every (sampled) operation against its invocation time, log scale; fail and info drawn larger; nemesis intervals shaded. */
 export function latencySpec(data: PlotData): TopLevelSpec {
   return withNemesis(data, {
     data: { values: data.points },
-    mark: { type: "point", filled: true, size: 14, opacity: 0.65 },
+    mark: { type: "point", filled: true, opacity: 0.65 },
     encoding: {
       x: { ...TIME_AXIS, scale: { domain: [0, data.duration_s], nice: false } },
       y: { field: "latency_ms", type: "quantitative", title: "latency (ms)", scale: { type: "log" } },
@@ -24,6 +24,7 @@ export function latencySpec(data: PlotData): TopLevelSpec {
         title: "completion",
         scale: { domain: COMPLETIONS, range: ["circle", "triangle-up", "cross"] },
       },
+      size: { field: "status", type: "nominal", scale: { domain: COMPLETIONS, range: [14, 70, 70] } },
     },
   }, "Latency of every operation");
 }
