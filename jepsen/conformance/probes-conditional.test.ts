@@ -35,7 +35,7 @@ describe("conditional probes on a store without conditional writes", () => {
     const ctx = context();
     expect(await exclusiveCreate(ctx)).toEqual({
       result: "not supported",
-      detail: 'answered 501 NotImplemented. 10 concurrent conditional creates: 10×501; object holds undefined',
+      detail: 'the store does not implement conditional creates (501 NotImplemented). 10 concurrent conditional creates: 10×501; object holds undefined',
     });
     expect(ctx.statuses.sorted()).toEqual([404, 501]);
   });

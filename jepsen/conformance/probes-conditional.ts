@@ -110,7 +110,7 @@ function judgeRace(what: string, outcomes: readonly PutOutcome[], finalBody: str
   const winners = statuses.flatMap((status, i) => (status === 200 ? [i] : []));
   const summary = `${outcomes.length} concurrent conditional ${what}: ${countStatuses(statuses)}; object holds ${JSON.stringify(finalBody)}`;
   if (winners.length > 1) return fail(`WARNING: ${winners.length} won, updates lost. ${summary}`);
-  if (statuses.includes(NOT_IMPLEMENTED)) return notSupported(`answered 501 NotImplemented. ${summary}`);
+  if (statuses.includes(NOT_IMPLEMENTED)) return notSupported(`the store does not implement conditional ${what} (501 NotImplemented). ${summary}`);
   const ambiguous = statuses.filter((status) => !LOSING_STATUSES.has(status) && status !== 200);
   if (ambiguous.length > 0) return fail(`${ambiguous.length} answered with errors instead of 412. ${summary}`);
   if (winners.length === 0) return fail(`none won. ${summary}`);
