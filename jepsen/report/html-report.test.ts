@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { check } from "../check.ts";
 import type { ConformanceReport } from "../conformance/render-report.ts";
 import { decideModes } from "../conformance/safe-modes.ts";
@@ -72,7 +72,10 @@ describe("renderHtmlReport", () => {
       { index: 25, time: 1200, process: "nemesis", type: "info", f: "nemesis", value: { fault: "<script>pause</script>", phase: "stop" } },
     ];
     const history = parseHistory(text + nemesis.map((event) => JSON.stringify(event)).join("\n"));
+    const warn = vi.spyOn(console, "warn");
     const plots = section(await renderHtmlReport({ title: "nemesis", history }), "plots");
+    expect(warn, "Vega-Lite warns about nothing in the specs").not.toHaveBeenCalled();
+    warn.mockRestore();
     expect(plots).not.toContain("<script");
     expect(plots.match(/<g class="mark-rect role-mark/g), "one shaded layer per plot").toHaveLength(2);
     expect(textOf(plots)).toContain("Shaded: 1 nemesis interval (<script>pause</script>).");

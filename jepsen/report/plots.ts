@@ -24,7 +24,7 @@ export function latencySpec(data: PlotData): TopLevelSpec {
         title: "completion",
         scale: { domain: COMPLETIONS, range: ["circle", "triangle-up", "cross"] },
       },
-      size: { field: "status", type: "nominal", scale: { domain: COMPLETIONS, range: [14, 70, 70] } },
+      size: { field: "status", type: "nominal", sort: COMPLETIONS, title: "completion", scale: { domain: COMPLETIONS, range: [14, 70, 70] } },
     },
   }, "Latency of every operation");
 }

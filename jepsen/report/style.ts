@@ -12,7 +12,7 @@ dl.summary dd { margin: 0; }
 .verdict { font-size: 1.3rem; font-weight: 600; padding: 0.5rem 0.8rem; border-radius: 4px; display: inline-block; }
 p.verdict.valid { background: #e3f4e3; } p.verdict.invalid { background: #fbe3e3; } p.verdict.unknown { background: #fdf3d8; }
 td.valid { color: #1a7f1a; } td.invalid { color: #b41c1c; font-weight: 600; } td.unknown { color: #a06a00; }
-pre.witness { background: #f8f8f8; border-left: 3px solid #b41c1c; padding: 0.5rem 0.8rem; overflow-x: auto; }
+pre.witness { background: #f8f8f8; border-left: 3px solid #b41c1c; padding: 0.5rem 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 .note { color: #555; font-size: 0.9rem; }
 table.nemesis { font-size: 0.9rem; }
 figure.plot { margin: 1rem 0 0.3rem; }
