@@ -53,6 +53,13 @@ describe("renderHtmlReport", () => {
     expect(page.match(/<pre class="witness">/g)).toHaveLength(2);
   });
 
+  it("shows the anomalies as the checker found them when given a result without its history", async () => {
+    const result = check(sample("invalid.jsonl"));
+    const verdict = textOf(section(await renderHtmlReport({ title: "result only", result }), "verdict"));
+    expect(verdict).toContain("Invalid: 2 anomalies found.");
+    expect(verdict).toContain('"type": "WriteCORead"');
+  });
+
   it("says valid for a valid history and draws both plots as SVG", async () => {
     const history = sample("valid.jsonl");
     const page = await renderHtmlReport({ title: "valid sample", history, result: check(history) });

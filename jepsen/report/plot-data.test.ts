@@ -57,6 +57,7 @@ describe("plotData", () => {
       { time_s: 1, latency_ms: LATENCY_FLOOR_MS, f: "read", status: "fail" },
     ]);
     expect(plots.timedOperations).toBe(2);
+    expect(plots.untimedOperations).toBe(1);
     expect(plots.flooredPoints).toBe(1);
     expect(plots.duration_s).toBe(2);
   });

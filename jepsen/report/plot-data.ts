@@ -23,6 +23,8 @@ export interface PlotData {
   points: LatencyPoint[];
   /** Operations with an invocation and completion time, before sampling. */
   timedOperations: number;
+  /** Operations other than notifications that have no latency: pending at the end, or missing a time. */
+  untimedOperations: number;
   /** Points drawn at LATENCY_FLOOR_MS because their latency was below it (the latency axis is logarithmic). */
   flooredPoints: number;
   throughput: ThroughputBin[];
@@ -66,6 +68,7 @@ export function plotData(history: History, maxPoints: number): PlotSource {
     plots: {
       points: sampleInDrawOrder(latencies, maxPoints),
       timedOperations: timed.length,
+      untimedOperations: history.operations.filter((operation) => operation.f !== "notify").length - timed.length,
       flooredPoints: timed.filter(({ invoke_ms, complete_ms }) => complete_ms - invoke_ms < LATENCY_FLOOR_MS).length,
       throughput: throughput(history.operations, time, origin_ms, duration_s, binWidth_s),
       binWidth_s,

@@ -39,8 +39,10 @@ function nemesisTable(data: PlotData): VNode | null {
 
 function latencyNotes(data: PlotData): string[] {
   const notes = [
-    `Each point is one operation: x its invocation, y its latency; colour its function, shape its completion (ok, fail, info; fail and info drawn larger). Notifications and operations without a completion are not drawn.`,
+    `Each point is one operation: x its invocation, y its latency; colour its function, shape its completion (ok, fail, info; fail and info drawn larger). Notifications have no latency and are not drawn.`,
   ];
+  if (data.untimedOperations > 0)
+    notes.push(`${data.untimedOperations} operations are not drawn: they never completed (their outcome is unknown) or lack a time.`);
   if (data.points.length < data.timedOperations)
     notes.push(
       `Downsampled: ${data.points.length} of ${data.timedOperations} operations drawn (every fail and info first, then ok operations evenly spread); the throughput plot counts them all.`,
