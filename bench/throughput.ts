@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { MPS3, type MPS3Options } from "../impl/mps3.ts";
 import { createBucket, deleteBucket } from "../impl/s3-bucket-admin.ts";
 import type { S3ConnectionConfig } from "../impl/s3-client.ts";
-import { findRgw, uniqueBucketName } from "../impl/s3-rgw-target.ts";
+import { findRgw, uniqueBucketName } from "../impl/s3-test-servers.ts";
 import { S3Storage } from "../impl/s3-storage.ts";
 import { DEFAULT_BOUNDS } from "../protocol/bounds.ts";
 import { countingStorage, type RequestCounts } from "./counting-storage.ts";

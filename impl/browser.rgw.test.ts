@@ -7,7 +7,7 @@ import { createContext, runInContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Browser from "./browser.ts";
 import { createBucket, deleteBucket } from "./s3-bucket-admin.ts";
-import { findRgw, RGW_SKIP_MESSAGE, uniqueBucketName } from "./s3-rgw-target.ts";
+import { findRgw, RGW_SKIP_MESSAGE, uniqueBucketName } from "./s3-test-servers.ts";
 import { S3Storage } from "./s3-storage.ts";
 
 const rgw = await findRgw();

@@ -19,7 +19,7 @@ import { startBoardServer, type BoardServer } from "../examples/board/board-serv
 import { allowBrowserAccess } from "../scripts/rgw-cors.ts";
 import { createBucket, deleteBucket } from "./s3-bucket-admin.ts";
 import { createS3Client } from "./s3-client.ts";
-import { findRgw, uniqueBucketName } from "./s3-rgw-target.ts";
+import { findRgw, uniqueBucketName } from "./s3-test-servers.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 /** As root, on a machine whose network is closed: no sandbox, and none of Chromium's own connections. */

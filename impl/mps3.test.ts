@@ -1,8 +1,8 @@
-/** The client's behaviour, the same tests on every backend: the simulator, and Ceph RGW when it runs. */
+/** The client's behaviour, the same tests on every backend: the simulator, and each S3 server that runs the timelog mode safely. */
 import { afterAll, describe, expect, it } from "vitest";
 import { lagMs, retentionMs } from "../protocol/bounds.ts";
 import type { Json } from "../protocol/json-value.ts";
-import { findRgw, RGW_SKIP_MESSAGE } from "./s3-rgw-target.ts";
+import { connection, skipsWithout, testServers } from "./s3-test-servers.ts";
 import { s3Backend, simulatorBackend, type Backend } from "./test-backends.ts";
 import type { World, WorldOptions } from "./test-world.ts";
 
@@ -16,23 +16,23 @@ const ODD_KEYS = [
   "a/b/..c/.d",
 ];
 
-const rgw = await findRgw();
-if (rgw === undefined) console.warn(RGW_SKIP_MESSAGE);
+const servers = (await testServers()).filter((server) => server.timelogSafe);
 
-const backends: Array<[name: string, backend: Backend | undefined]> = [
-  ["the simulator", simulatorBackend],
-  ["Ceph RGW", rgw && s3Backend(rgw)],
-];
+describe("MPS3 on the simulator", () => backendSuite(simulatorBackend));
 
-for (const [name, backend] of backends) {
-  describe(`MPS3 on ${name}`, { skip: backend === undefined, concurrent: backend?.concurrent }, () => {
-    afterAll(() => backend!.dispose());
-    for (const versioning of [false, true]) {
-      describe(versioning ? "versioned bucket" : "unversioned bucket", () => {
-        clientSuite((options) => backend!.world({ ...options, versioning }));
-      });
-    }
-  });
+// Real stores' tests wait in real time, so they all run at once, across servers too.
+describe.concurrent.for(servers)("MPS3 on $label", (server) => {
+  if (skipsWithout(server)) it.skip(`needs ${server.label} running`);
+  else backendSuite(s3Backend(connection(server)));
+});
+
+function backendSuite(backend: Backend) {
+  afterAll(() => backend.dispose(), 120_000);
+  for (const versioning of [false, true]) {
+    describe(versioning ? "versioned bucket" : "unversioned bucket", () => {
+      clientSuite((options) => backend.world({ ...options, versioning }));
+    });
+  }
 }
 
 function clientSuite(open: (options?: Omit<WorldOptions, "versioning">) => Promise<World>) {

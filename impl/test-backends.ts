@@ -3,21 +3,18 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { TimingBounds } from "../protocol/bounds.ts";
 import { createBucket, deleteBucket, type BucketKind } from "./s3-bucket-admin.ts";
 import type { S3ConnectionConfig } from "./s3-client.ts";
-import { uniqueBucketName } from "./s3-rgw-target.ts";
+import { uniqueBucketName } from "./s3-test-servers.ts";
 import { S3Storage } from "./s3-storage.ts";
 import type { Storage } from "./storage.ts";
 import { clientPool, quiesceMs, TEST_POLL_MS, world, type World, type WorldOptions } from "./test-world.ts";
 
 export interface Backend {
-  /** Whether its tests may run at once: they wait in real time rather than compute. */
-  readonly concurrent: boolean;
   world(options?: WorldOptions): Promise<World>;
   /** Shuts down every world's clients and removes what the worlds left in the store. */
   dispose(): Promise<void>;
 }
 
 export const simulatorBackend: Backend = {
-  concurrent: false,
   world: async (options) => world(options),
   dispose: async () => undefined,
 };
@@ -34,7 +31,6 @@ export function s3Backend(config: S3ConnectionConfig): Backend {
   const storage = new S3Storage(config);
   const created: Array<{ bucket: string; kind: BucketKind; world: World }> = [];
   return {
-    concurrent: true,
     async world({ versioning = false } = {}) {
       const bucket = uniqueBucketName("client");
       const kind: BucketKind = versioning ? "versioned" : "unversioned";

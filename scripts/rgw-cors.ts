@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { createBucket } from "../impl/s3-bucket-admin.ts";
 import { createS3Client } from "../impl/s3-client.ts";
-import { findRgw } from "../impl/s3-rgw-target.ts";
+import { findRgw } from "../impl/s3-test-servers.ts";
 
 /** Date is not a CORS-safelisted response header: without it exposed, the client cannot correct its clock. */
 export const EXPOSED_HEADERS = ["ETag", "Date", "Last-Modified", "x-amz-version-id"];

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, from nothing: installs the npm dependencies, type-checks,
-# starts a local Ceph RGW for the integration tests (installing it with apt if
-# needed) and installs Debian's Chromium for the browser test, runs every test,
-# and stops the gateway again.
-# MPS3_SKIP_RGW=1 runs without the gateway (its suites then say they skip).
+# starts every S3 server in scripts/servers/list on loopback (each start script
+# installs what it needs) and Debian's Chromium for the browser test, runs every
+# test, runs the conformance tool against each server, and stops the servers.
+# MPS3_SERVERS="rgw moto" starts only those (MPS3_SERVERS= none); MPS3_SKIP_RGW=1
+# leaves out the gateway. Suites of a server that is not running say they skip,
+# except in CI (CI=true), where every listed server must start.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -12,21 +14,33 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 fi
 npx tsc --noEmit -p .
 
-started=""
-stop_rgw() { if [[ -n "$started" ]]; then bash scripts/rgw-stop.sh || true; fi; }
-trap stop_rgw EXIT
-if [[ "${MPS3_SKIP_RGW:-}" != 1 ]]; then
-  if bash scripts/rgw-start.sh; then
-    started=1
+if [[ -v MPS3_SERVERS ]]; then
+  read -r -a wanted <<<"$MPS3_SERVERS"
+else
+  mapfile -t wanted < <(grep -Ev '^[[:space:]]*(#|$)' scripts/servers/list)
+fi
+started=()
+stop_servers() {
+  local name
+  for name in "${started[@]}"; do bash "scripts/servers/$name-stop.sh" || true; done
+}
+trap stop_servers EXIT
+for name in "${wanted[@]}"; do
+  [[ "$name" == rgw && "${MPS3_SKIP_RGW:-}" == 1 ]] && continue
+  echo "== starting $name =="
+  began=$SECONDS
+  if bash "scripts/servers/$name-start.sh"; then
+    started+=("$name")
+    echo "== $name answers after $((SECONDS - began))s =="
   elif [[ "${CI:-}" == true ]]; then
-    echo "test: Ceph RGW did not start; CI needs it for the integration suite" >&2
+    echo "test: $name did not start after $((SECONDS - began))s; CI needs every server in scripts/servers/list" >&2
     exit 1
   else
-    echo "test: Ceph RGW did not start; its integration suites will be skipped" >&2
+    echo "test: $name did not start; its suites will be skipped" >&2
   fi
-fi
+done
 # The browser test runs on the gateway, so it needs Chromium only when the gateway is up.
-if [[ -n "$started" ]] && ! bash scripts/chromium-install.sh; then
+if [[ " ${started[*]} " == *" rgw "* ]] && ! bash scripts/chromium-install.sh; then
   if [[ "${CI:-}" == true ]]; then
     echo "test: chromium did not install; CI needs it for the browser test" >&2
     exit 1
@@ -36,9 +50,28 @@ fi
 
 npx vitest run
 
-if [[ -n "$started" ]]; then
-  echo "== Conformance of the local Ceph RGW (the findings are asserted by jepsen/conformance/conformance.rgw.test.ts) =="
-  set -a; source .rgw/env; set +a
-  # Exit 1 means some probes fail, as they do on RGW 16; 2 would mean the tool could not run.
-  npx tsx jepsen/cli.ts conformance --endpoint "$MPS3_S3_ENDPOINT" --bucket "ci-conformance-$RANDOM" --path-style --create-bucket || [[ $? == 1 ]]
-fi
+# The conformance tool on every server at once (each run takes a minute or more), then their tables in order.
+conformance="$(mktemp -d)"
+for name in "${started[@]}"; do
+  (
+    set -a; source ".servers/$name/env"; set +a
+    code=0
+    npx tsx jepsen/cli.ts conformance --endpoint "$MPS3_S3_ENDPOINT" --bucket "ci-conformance-$RANDOM" --path-style --create-bucket \
+      >"$conformance/$name" 2>&1 || code=$?
+    echo "$code" >"$conformance/$name.code"
+  ) &
+done
+wait
+failed=0
+for name in "${started[@]}"; do
+  echo "== Conformance of $name (asserted by jepsen/conformance/conformance.servers.test.ts) =="
+  cat "$conformance/$name"
+  # Exit 1 means some probes fail, as they do on most servers; 2 would mean the tool could not run.
+  code="$(cat "$conformance/$name.code")"
+  if ((code > 1)); then
+    echo "test: the conformance tool could not run against $name (exit $code)" >&2
+    failed=1
+  fi
+done
+rm -rf "$conformance"
+exit "$failed"

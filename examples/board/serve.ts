@@ -8,7 +8,7 @@
  * The bucket must exist and allow the page's origin: `npm run rgw:cors -- board-demo --create`.
  */
 import { parseArgs } from "node:util";
-import { findRgw } from "../../impl/s3-rgw-target.ts";
+import { findRgw } from "../../impl/s3-test-servers.ts";
 import { queryFor } from "./board-connection.ts";
 import { startBoardServer } from "./board-server.ts";
 

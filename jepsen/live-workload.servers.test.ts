@@ -1,8 +1,9 @@
+/** A recorded, checked history on every S3 server that runs the timelog mode safely, with injected faults. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { realEnv } from "../impl/env.ts";
 import { MPS3 } from "../impl/mps3.ts";
 import { createBucket, deleteBucket } from "../impl/s3-bucket-admin.ts";
-import { findRgw, RGW_SKIP_MESSAGE, uniqueBucketName } from "../impl/s3-rgw-target.ts";
+import { connection, skipsWithout, testServers, uniqueBucketName } from "../impl/s3-test-servers.ts";
 import { S3Storage } from "../impl/s3-storage.ts";
 import { FaultyStorage } from "../model/faulty-storage.ts";
 import { SeededRandom } from "../model/seeded-random.ts";
@@ -10,19 +11,23 @@ import { renderResult } from "./render.ts";
 import { CHECKED_TIMEOUTS } from "./checked-timeouts.ts";
 import { runLiveWorkload } from "./live-workload.ts";
 
-const rgw = await findRgw();
-if (rgw === undefined) console.warn(RGW_SKIP_MESSAGE);
+const servers = (await testServers()).filter((server) => server.timelogSafe);
 
 const DURATION_MS = Number(process.env.MPS3_LIVE_DURATION_MS ?? 60_000);
 const BOUNDS = { staleMs: 3_000, marginMs: 1_000 };
 const POLL_MS = 200;
 
-describe.skipIf(rgw === undefined)("recorded history against Ceph RGW, with injected faults", () => {
-  const s3 = new S3Storage(rgw ?? { region: "us-east-1" });
+// The runs wait in real time, so the servers' runs go at once.
+describe.concurrent.for(servers)("recorded history against $label, with injected faults", (server) => {
+  if (skipsWithout(server)) {
+    it.skip(`needs ${server.label} running`);
+    return;
+  }
+  const s3 = new S3Storage(connection(server));
   const bucket = uniqueBucketName("history");
 
   beforeAll(() => createBucket(s3.client, bucket, "unversioned"));
-  afterAll(() => deleteBucket(s3.client, bucket, "unversioned"));
+  afterAll(() => deleteBucket(s3.client, bucket, "unversioned"), 60_000);
 
   it(
     `4 clients for ${DURATION_MS / 1000} s of mixed operations keep every claim`,
@@ -55,7 +60,7 @@ describe.skipIf(rgw === undefined)("recorded history against Ceph RGW, with inje
       const faults = faulty.map((storage) => storage.faults());
       const operations = result.history.operations;
       console.log(
-        `RGW history (seed ${seed}): ${operations.length} operations, ` +
+        `${server.label} history (seed ${seed}): ${operations.length} operations, ` +
           `${operations.filter((op) => op.writes.length > 0 && op.status === "ok").length} acknowledged writes, ` +
           `faults ${JSON.stringify(faults)}; verdict ${result.check.valid}`,
       );

@@ -1,4 +1,4 @@
-/** Test support: FetchStorage on the connection settings the RGW target gives (s3-rgw-target.ts). */
+/** Test support: FetchStorage on the connection settings of a test server (s3-test-servers.ts). */
 import { FetchStorage } from "./fetch-storage.ts";
 import type { S3ConnectionConfig } from "./s3-client.ts";
 

@@ -1,0 +1,237 @@
+/** The conformance tool against every S3 server here: its findings on each, as measured, and its clean-up. */
+import { HeadBucketCommand } from "@aws-sdk/client-s3";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { createS3Client } from "../../impl/s3-client.ts";
+import { connection, skipsWithout, testServers, uniqueBucketName, type TestServer } from "../../impl/s3-test-servers.ts";
+import { conformanceMain } from "./cli.ts";
+import type { ConformanceReport } from "./render-report.ts";
+import type { ModeVerdict } from "./safe-modes.ts";
+
+interface Findings {
+  exitCode: number;
+  probes: Record<string, { result: string; detail?: RegExp }>;
+  modes: ModeVerdict[];
+  /** Whether the tool deletes every object and bucket it wrote. */
+  cleansUp: boolean;
+  /** Probes whose outcome varies from run to run. */
+  varying?: (report: ConformanceReport) => void;
+}
+
+const PASS = { result: "pass" };
+const ALL_SAFE: ModeVerdict[] = [
+  { mode: "timelog", verdict: "safe", because: [] },
+  { mode: "cas on unversioned buckets", verdict: "safe", because: [] },
+  { mode: "cas on versioned buckets", verdict: "safe", because: [] },
+];
+
+/** What each server does, as measured here. */
+const FINDINGS: Record<string, Findings> = {
+  // Ceph RGW 16 (Pacific), as measured by hand before this tool existed.
+  rgw: {
+    exitCode: 1,
+    probes: {
+      "read-after-write": PASS,
+      "list-after-write": PASS,
+      "list-order": PASS,
+      pagination: { result: "pass", detail: /pages of 1000 \+ 1/ },
+      "etag-304": PASS,
+      "date-header": { result: "pass", detail: /whole seconds/ },
+      "last-modified-precision": {
+        result: "pass",
+        detail: /LIST: milliseconds; GET: whole seconds; HEAD: whole seconds/,
+      },
+      "odd-keys": PASS,
+      versioning: PASS,
+      "put-if-none-match [unversioned]": PASS,
+      "put-if-match [unversioned]": { result: "fail", detail: /matches only the unquoted ETag/ },
+      "exclusive-create-x10 [unversioned]": { result: "pass", detail: /1×200, 9×412/ },
+      "put-if-none-match [versioned]": { result: "fail", detail: /WARNING: If-None-Match: \* silently ignored/ },
+      "put-if-match [versioned]": { result: "fail", detail: /always fails/ },
+      "exclusive-create-x10 [versioned]": { result: "fail", detail: /WARNING: 10 won/ },
+      "if-match-race-x10 [versioned]": { result: "not supported" },
+    },
+    modes: [
+      { mode: "timelog", verdict: "safe", because: [] },
+      { mode: "cas on unversioned buckets", verdict: "safe", because: [] },
+      {
+        mode: "cas on versioned buckets",
+        verdict: "unsafe",
+        because: ["put-if-none-match [versioned]", "exclusive-create-x10 [versioned]"],
+      },
+    ],
+    cleansUp: true,
+    varying(report) {
+      // Losers of a concurrent If-Match race often get 500 instead of 412.
+      const race = report.probes.find((p) => p.name === "if-match-race-x10 [unversioned]");
+      expect(race?.detail).toMatch(/with unquoted ETags/);
+      expect(race?.detail).not.toMatch(/WARNING/);
+      expect(race?.observedStatuses.every((status) => [200, 412, 500].includes(status))).toBe(true);
+    },
+  },
+  // moto emulates AWS S3, conditional writes on versioned buckets included.
+  moto: {
+    exitCode: 0,
+    probes: {
+      "read-after-write": PASS,
+      "list-after-write": PASS,
+      "list-order": PASS,
+      pagination: { result: "pass", detail: /pages of 1000 \+ 1/ },
+      "etag-304": { result: "pass", detail: /with the ETag header/ },
+      "date-header": { result: "pass", detail: /whole seconds/ },
+      "last-modified-precision": { result: "pass", detail: /LIST: whole seconds; GET: whole seconds; HEAD: whole seconds/ },
+      "odd-keys": PASS,
+      versioning: PASS,
+      "put-if-none-match [unversioned]": PASS,
+      "put-if-match [unversioned]": { result: "pass", detail: /the current ETag, as returned, replaces/ },
+      "exclusive-create-x10 [unversioned]": { result: "pass", detail: /1×200, 9×412/ },
+      "if-match-race-x10 [unversioned]": { result: "pass", detail: /1×200, 9×412/ },
+      "put-if-none-match [versioned]": PASS,
+      "put-if-match [versioned]": PASS,
+      "exclusive-create-x10 [versioned]": { result: "pass", detail: /1×200, 9×412/ },
+      "if-match-race-x10 [versioned]": { result: "pass", detail: /1×200, 9×412/ },
+    },
+    modes: ALL_SAFE,
+    cleansUp: true,
+  },
+  // Swift's S3 layer answers every conditional PUT with 501 NotImplemented: a timelog-only server.
+  swift: {
+    exitCode: 0,
+    probes: {
+      "read-after-write": PASS,
+      "list-after-write": PASS,
+      "list-order": PASS,
+      pagination: { result: "pass", detail: /pages of 1000 \+ 1/ },
+      "etag-304": { result: "pass", detail: /with the ETag header/ },
+      "date-header": { result: "pass", detail: /whole seconds/ },
+      "last-modified-precision": { result: "pass", detail: /LIST: whole seconds; GET: whole seconds; HEAD: whole seconds/ },
+      "odd-keys": PASS,
+      versioning: PASS,
+      ...Object.fromEntries(
+        ["put-if-none-match", "put-if-match", "exclusive-create-x10", "if-match-race-x10"].flatMap((probe) =>
+          ["unversioned", "versioned"].map((kind) => [`${probe} [${kind}]`, { result: "not supported", detail: /501|never matches/ }]),
+        ),
+      ),
+    },
+    modes: [
+      { mode: "timelog", verdict: "safe", because: [] },
+      {
+        mode: "cas on unversioned buckets",
+        verdict: "unsafe",
+        because: ["put-if-none-match [unversioned]", "exclusive-create-x10 [unversioned]"],
+      },
+      {
+        mode: "cas on versioned buckets",
+        verdict: "unsafe",
+        because: ["put-if-none-match [versioned]", "exclusive-create-x10 [versioned]"],
+      },
+    ],
+    cleansUp: true,
+  },
+  // The known-bad control.
+  s3rver: {
+    exitCode: 1,
+    probes: {
+      "read-after-write": PASS,
+      "list-after-write": PASS,
+      "list-order": { result: "fail", detail: /LIST order \["B","a\/b","a b"/ },
+      pagination: PASS,
+      "etag-304": { result: "pass", detail: /304 \(without an ETag header\)/ },
+      "date-header": PASS,
+      "odd-keys": PASS,
+      // It takes PUT ?versioning for a second CreateBucket.
+      versioning: { result: "not supported", detail: /BucketAlreadyExists/ },
+      "put-if-none-match [unversioned]": { result: "fail", detail: /WARNING: If-None-Match: \* silently ignored/ },
+      "put-if-match [unversioned]": { result: "fail", detail: /WARNING: If-Match silently ignored/ },
+      "exclusive-create-x10 [unversioned]": { result: "fail", detail: /WARNING: 10 won, updates lost/ },
+      "if-match-race-x10 [unversioned]": { result: "fail", detail: /WARNING: 10 won, updates lost/ },
+      "put-if-none-match [versioned]": { result: "not supported" },
+      "put-if-match [versioned]": { result: "not supported" },
+      "exclusive-create-x10 [versioned]": { result: "not supported" },
+      "if-match-race-x10 [versioned]": { result: "not supported" },
+    },
+    modes: [
+      { mode: "timelog", verdict: "unsafe", because: ["list-order"] },
+      {
+        mode: "cas on unversioned buckets",
+        verdict: "unsafe",
+        because: ["put-if-none-match [unversioned]", "exclusive-create-x10 [unversioned]"],
+      },
+      {
+        mode: "cas on versioned buckets",
+        verdict: "unsafe",
+        because: ["put-if-none-match [versioned]", "exclusive-create-x10 [versioned]"],
+      },
+    ],
+    // Concurrent DELETEs of keys in one directory race in its filesystem store (500 ENOENT).
+    cleansUp: false,
+  },
+};
+
+const PROBE_TIMEOUT_MS = 300_000;
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await conformanceMain(args, {
+    log: (text) => (stdout += text),
+    error: (text) => (stderr += text),
+  });
+  return { code, stdout, stderr };
+}
+
+const servers = await testServers();
+
+describe.for(servers)("conformance against $label", (server) => {
+  if (skipsWithout(server)) {
+    it.skip(`needs ${server.label} running`);
+    return;
+  }
+  const config = connection(server);
+  const endpoint = config.endpoint ?? "";
+  const bucket = uniqueBucketName("conformance");
+
+  beforeAll(() => {
+    // The command takes credentials from the environment, as users run it.
+    vi.stubEnv("AWS_ACCESS_KEY_ID", config.credentials?.accessKeyId ?? "");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", config.credentials?.secretAccessKey ?? "");
+    vi.stubEnv("AWS_REGION", config.region ?? "");
+  });
+
+  it("finds exactly its measured behaviour and names the safe modes", { timeout: PROBE_TIMEOUT_MS }, async () => {
+    const findings = findingsOf(server);
+    const { code, stdout } = await run(["--endpoint", endpoint, "--bucket", bucket, "--path-style", "--create-bucket", "--json"]);
+    const report = JSON.parse(stdout) as ConformanceReport;
+    for (const [name, expected] of Object.entries(findings.probes)) {
+      const probe = report.probes.find((p) => p.name === name);
+      expect(probe, name).toMatchObject({ result: expected.result });
+      if (expected.detail) expect(probe?.detail, name).toMatch(expected.detail);
+    }
+    findings.varying?.(report);
+    expect(report.modes).toEqual(findings.modes);
+    expect(report.modes.find((mode) => mode.mode === "timelog")?.verdict === "safe", "timelogSafe in impl/s3-test-servers.ts").toBe(
+      server.timelogSafe,
+    );
+    expect(code).toBe(findings.exitCode);
+    if (findings.cleansUp) {
+      expect(report.cleanupProblems).toEqual([]);
+      const client = createS3Client(config);
+      for (const name of [bucket, `${bucket}-versioned`]) {
+        await expect(client.send(new HeadBucketCommand({ Bucket: name }))).rejects.toMatchObject({
+          $metadata: { httpStatusCode: 404 },
+        });
+      }
+    }
+  });
+
+  it("refuses a missing bucket without --create-bucket", async () => {
+    const { code, stderr } = await run(["--endpoint", endpoint, "--bucket", `${bucket}-absent`, "--path-style"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/cannot probe .*NoSuchBucket/);
+  });
+});
+
+function findingsOf(server: TestServer): Findings {
+  const findings = FINDINGS[server.name];
+  if (findings === undefined) throw new Error(`no measured findings for ${server.label}: measure them and add them here`);
+  return findings;
+}
