@@ -51,6 +51,7 @@ export function answerError(effect: RequestEffect, status: number, code: string,
 
 function classifyAnswer(effect: RequestEffect, status: number, code: string) {
   if (status === 503 || status === 429 || THROTTLING_CODES.has(code)) return { retryable: true, ambiguous: false };
+  if (status === 501) return { retryable: false, ambiguous: false };
   if (status >= 500) return { retryable: true, ambiguous: effect === "write" };
   if (status === 408 || code === "RequestTimeout") return { retryable: true, ambiguous: false };
   return { retryable: false, ambiguous: false };

@@ -49,6 +49,8 @@ function classify(error: unknown, status: number | undefined, code: string, effe
   if (status === 503 || isThrottlingError(shapeOf(error) as Parameters<typeof isThrottlingError>[0])) {
     return { retryable: true, ambiguous: false };
   }
+  // The server cannot do what was asked (Swift's S3 layer answers conditional PUTs so): it did nothing and never will.
+  if (status === 501) return { retryable: false, ambiguous: false };
   if (status >= 500) return { retryable: true, ambiguous: mayHaveApplied };
   if (status === 408 || code === "RequestTimeout") return { retryable: true, ambiguous: false };
   return { retryable: false, ambiguous: false };

@@ -45,6 +45,7 @@ const FAILURES: Array<[name: string, outcome: FakeOutcome, expected: Partial<Sto
   ["400 SlowDown", s3Error(400, "SlowDown"), { status: 400, retryable: true, ambiguous: false }],
   ["500 InternalError", s3Error(500, "InternalError"), { status: 500, code: "InternalError", retryable: true, ambiguous: false }, { ambiguous: true }],
   ["502", s3Error(502, "BadGateway"), { status: 502, retryable: true, ambiguous: false }, { ambiguous: true }],
+  ["501 NotImplemented", s3Error(501, "NotImplemented"), { status: 501, code: "NotImplemented", retryable: false, ambiguous: false }],
   ["a bodiless 504", { status: 504 }, { status: 504, retryable: true, ambiguous: false }, { ambiguous: true }],
   ["400 RequestTimeout", s3Error(400, "RequestTimeout"), { status: 400, code: "RequestTimeout", retryable: true, ambiguous: false }],
   ["403 AccessDenied", s3Error(403, "AccessDenied"), { status: 403, code: "AccessDenied", retryable: false, ambiguous: false }],
