@@ -93,4 +93,11 @@ describe("jepsen CLI", () => {
     expect(code).toBe(3);
     expect(out).toMatch(/no quiesce marker/);
   });
+
+  it("prints what docs/running.md shows for each --help", async () => {
+    const docs = readFileSync(join(import.meta.dirname, "..", "docs", "running.md"), "utf8");
+    const shown = [...docs.matchAll(/^```\n\$ npx mps3-verified (.*)\n([\s\S]*?)^```$/gm)];
+    expect(shown.map(([, command]) => command)).toEqual(["--help", "check --help", "conformance --help"]);
+    for (const [, command, text] of shown) expect((await run(...command!.split(" "))).out, command).toBe(text);
+  });
 });

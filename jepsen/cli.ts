@@ -16,6 +16,8 @@ export function createProgram(context: CliContext): Command {
     .configureOutput({
       writeOut: (text) => context.output.out(text),
       writeErr: (text) => context.output.err(text),
+      getOutHelpWidth: () => context.output.columns ?? 80,
+      getErrHelpWidth: () => context.output.terminal?.columns ?? 80,
     })
     .exitOverride()
     .showHelpAfterError("(add --help for usage)")
@@ -47,6 +49,7 @@ function standardOutput(): Output {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     ...(process.stderr.isTTY ? { terminal: process.stderr } : {}),
+    ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
   };
 }
 

@@ -127,13 +127,14 @@ describe("the packed package, installed in a scratch project", () => {
     expect(stdout).toContain("bob sees { hello: 'world' }");
   });
 
-  it("runs the mps3-verified command through npx: --help lists the commands, check exits 1 on an invalid history", async () => {
+  it("runs the mps3-verified command through npx: --help lists the three commands, check exits 1 on an invalid history", async () => {
     // --no: never fetch a package of that name from the registry, only run the installed one.
     const { stdout } = await exec("npx", ["--no", "--", "mps3-verified", "--help"], project);
     console.log(`npx mps3-verified --help:\n${stdout.trim()}`);
     expect(stdout).toMatch(/^Usage: mps3-verified \[options\] \[command\]/);
     expect(stdout).toMatch(/^ {2}check \[options\] <history>/m);
     expect(stdout).toMatch(/^ {2}conformance \[options\]/m);
+    expect(stdout).toMatch(/^ {2}run \[options\]/m);
     const sample = join(root, "jepsen", "samples", "invalid.jsonl");
     const checked = await exec("npx", ["--no", "--", "mps3-verified", "check", sample], project).then(
       ({ stdout }) => ({ code: 0, stdout }),

@@ -5,6 +5,8 @@ export interface Output {
   out(text: string): void;
   err(text: string): void;
   terminal?: NodeJS.WriteStream;
+  /** The width of stdout when it is a terminal, for wrapping help; 80 columns otherwise. */
+  columns?: number;
 }
 
 /** What every command module gets besides the program it registers on. */
