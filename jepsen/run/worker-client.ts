@@ -43,6 +43,8 @@ class WorkerProcess implements RunClient {
   private nextId = 0;
   private killed = false;
   private stderr = "";
+  /** Set once the process has exited: a call made afterwards is never sent. */
+  private gone?: Error;
   private ready?: Waiter;
   private stopped?: (faults: FaultCounts) => void;
 
@@ -94,6 +96,7 @@ class WorkerProcess implements RunClient {
   }
 
   private call(call: WorkerCall): Promise<Json | null> {
+    if (this.gone !== undefined) return Promise.reject(this.gone);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.calls.set(id, { resolve, reject });
@@ -144,7 +147,7 @@ class WorkerProcess implements RunClient {
     const expected = this.killed || (code === 0 && this.stopped !== undefined);
     const reason = `worker ${this.name} (${this.where}) exited with ${signal ?? `code ${code}`}${this.stderr ? `: ${this.stderr.trim()}` : ""}`;
     if (!expected) this.onDeath(reason);
-    const gone = new Error(reason);
+    const gone = (this.gone = new Error(reason));
     this.ready?.reject(gone);
     for (const waiter of this.calls.values()) waiter.reject(gone);
     this.calls.clear();
