@@ -91,6 +91,8 @@ const BOUNDS: TimingBounds[] = [DEFAULT_BOUNDS, TIGHT_BOUNDS];
 /** Checkpoints every few entries, whatever their size, so that checkpoints and autoclean run within a schedule. */
 const CHECKPOINT_EVERY: [min: number, max: number] = [2, 4];
 const NEVER_BY_SIZE = 1 << 30;
+/** Pages this small make listings of a few dozen log objects span pages. */
+const SMALL_LIST_PAGE_KEYS = 4;
 /**
  * Retention horizons drawn when short, ms. Past the longest partition with
  * room for the look-ups after it (a client's partitions never overlap and
@@ -146,6 +148,8 @@ export function simulationConfig(shape: WorldShape = {}, rules?: ProtocolRules):
     ...(shape.slowRequestsMs ? { slowRequestsMs: fc.constant(shape.slowRequestsMs) } : {}),
     ...(shape.adaptiveClock === false ? { adaptiveClock: fc.constant(false) } : {}),
     ...(rules ? { rules: fc.constant(rules) } : {}),
+    listPageKeys: fc.constantFrom(undefined, undefined, SMALL_LIST_PAGE_KEYS),
+    useMarker: fc.constantFrom(true, true, true, false),
   });
 }
 

@@ -44,6 +44,23 @@ const MUTANT_WORLDS: Record<MutantName, WorldShape> = {
   dropOptimisticOnFailure: {},
 };
 
+/**
+ * The anomaly each mutant must produce (the one its undone rule exists to
+ * prevent), and the others its catching schedule may show besides.
+ */
+const MUTANT_ANOMALIES: Record<MutantName, { must: string; may: string[] }> = {
+  // A write not ordered after what its writer saw: a cycle through causal and version order.
+  noLamportBump: { must: "CyclicCF", may: ["WriteCORead", "MonotonicWrites", "MonotonicReads"] },
+  // A session's later entry lands before its earlier one.
+  twoPutsInFlight: { must: "MonotonicWrites", may: ["WriteCORead", "MonotonicReads", "CyclicCF"] },
+  // Warm readers skip entries that appear late in the listing; cold ones apply them.
+  shortReplayWindow: { must: "Divergence", may: ["ReferenceMismatch", "LostWrite"] },
+  // Invalid (late) entries are applied by the replicas that happen to see them.
+  noStaleCheck: { must: "Divergence", may: ["ReferenceMismatch"] },
+  // A reader sees its own write, then (after a failed attempt) the older value again.
+  dropOptimisticOnFailure: { must: "MonotonicReads", may: ["WriteCORead", "ReadYourWrites"] },
+};
+
 const table: string[] = [];
 
 describe("protocol mutants are caught", () => {
@@ -56,6 +73,9 @@ describe("protocol mutants are caught", () => {
     const result = await hunt(MUTANT_WORLDS[name], 5_000, MUTANTS[name]);
     table.push(`  ${name.padEnd(24)} ${result.caught ? `caught after ${result.schedules} schedules: ${result.found.join(", ")}` : `NOT caught in ${result.schedules}`}`);
     expect(result.caught).toBe(true);
+    const { must, may } = MUTANT_ANOMALIES[name];
+    expect(result.found).toContain(must);
+    for (const type of result.found) expect([must, ...may]).toContain(type);
   }, 300_000);
 
   it("while the unmutated protocol passes the same worlds", async () => {

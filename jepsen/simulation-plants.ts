@@ -6,8 +6,10 @@
 import type { TimingBounds } from "../protocol/bounds.ts";
 import { encodeCheckpoint, encodeEntry } from "../protocol/entry-codec.ts";
 import { checkpointKey, contentKey, entryKey } from "../protocol/log-keys.ts";
+import { MAX_UNREADABLE_CHECKPOINTS } from "../protocol/sync-machine.ts";
 
-export const PLANT_KINDS = ["checkpoint", "entry", "content", "marker"] as const;
+/** `checkpoints` is a burst: more unreadable checkpoints in a row than a sync tries before giving up a round. */
+export const PLANT_KINDS = ["checkpoint", "checkpoints", "entry", "content", "marker"] as const;
 export type PlantKind = (typeof PLANT_KINDS)[number];
 
 export interface PlantSite {
@@ -30,7 +32,16 @@ const PLANTED_SESSION = "planted";
  * its ts, so that it passes the key-level validity check, and an entry key
  * within the bound: each is listed as valid and must be refused by its body.
  */
-export function plantedObject(kind: PlantKind, site: PlantSite): { key: string; body: string } {
+export function plantedObjects(kind: PlantKind, site: PlantSite): Array<{ key: string; body: string }> {
+  if (kind !== "checkpoints") return [plantedObject(kind, site)];
+  return Array.from({ length: MAX_UNREADABLE_CHECKPOINTS + 1 }, (_, i) =>
+    plantedObject("checkpoint", { ...site, serial: site.serial + i, ageMs: site.ageMs + i * CHECKPOINT_BURST_GAP_MS }),
+  );
+}
+
+const CHECKPOINT_BURST_GAP_MS = 10;
+
+function plantedObject(kind: Exclude<PlantKind, "checkpoints">, site: PlantSite): { key: string; body: string } {
   const { manifest, storeNowMs, bounds, serial } = site;
   switch (kind) {
     case "checkpoint": {

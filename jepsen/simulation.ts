@@ -18,14 +18,14 @@ import { crashableEnv } from "../model/crashable-env.ts";
 import { uniformDelay } from "../model/delay-distributions.ts";
 import { FaultyStorage, type FaultCounts, type FaultRates } from "../model/faulty-storage.ts";
 import { S3Simulator } from "../model/s3-simulator.ts";
-import { aws, type VendorProfile } from "../model/vendor-profiles.ts";
+import { aws, smallListPages, type VendorProfile } from "../model/vendor-profiles.ts";
 import { flushMicrotasks, VirtualClock } from "../model/virtual-clock.ts";
 import { CHECKED_TIMEOUTS } from "./checked-timeouts.ts";
 import { CoverageCounter } from "./coverage.ts";
 import { judge, type Judgement } from "./judgement.ts";
 import { HistoryRecorder, type RecordedProcess } from "./recorder.ts";
 import { ScheduledDriver, scheduledStorage } from "./scheduled-storage.ts";
-import { plantedObject, type PlantKind } from "./simulation-plants.ts";
+import { plantedObjects, type PlantKind } from "./simulation-plants.ts";
 
 export interface ClientClock {
   skewMs: number;
@@ -54,6 +54,10 @@ export interface SimulationConfig {
   checkpointPolicy?: CheckpointPolicy;
   /** Correct client clocks from Date headers (default true). */
   adaptiveClock?: boolean;
+  /** Most keys per LIST page (default: the profile's). */
+  listPageKeys?: number;
+  /** Clients poll the manifest's marker before listing (default true). */
+  useMarker?: boolean;
 }
 
 export interface SimulationResult extends Judgement {
@@ -113,7 +117,7 @@ export class Simulation {
     this.startedAt = this.clock.now();
     const [min, max] = config.latencyMs;
     this.sim = new S3Simulator(this.clock, {
-      profile: config.profile ?? aws,
+      profile: config.listPageKeys === undefined ? (config.profile ?? aws) : smallListPages(config.listPageKeys, config.profile),
       latency: (_, random) => ({ uplinkMs: random.int(min, max), downlinkMs: random.int(min, max) }),
     });
     this.sim.createBucket(BUCKET, { versioning: config.versioning ?? false });
@@ -197,16 +201,17 @@ export class Simulation {
 
   /** Writes an object straight into the bucket, as something other than a client might. */
   plant(kind: PlantKind, key: number, ageMs: number): void {
-    const { key: objectKey, body } = plantedObject(kind, {
+    const objects = plantedObjects(kind, {
       manifest: DEFAULT_MANIFEST_KEY,
       key: this.key(key),
       storeNowMs: this.clock.now(),
       bounds: this.config.bounds ?? DEFAULT_BOUNDS,
       versioned: this.config.versioning ?? false,
-      serial: this.planted++,
+      serial: this.planted,
       ageMs,
     });
-    this.sim.rawPut(BUCKET, objectKey, body);
+    this.planted += objects.length;
+    for (const { key: objectKey, body } of objects) this.sim.rawPut(BUCKET, objectKey, body);
   }
 
   /** The client dies at once: its memory, timers and unanswered requests are gone. */
@@ -312,6 +317,7 @@ export class Simulation {
       bounds: this.config.bounds ?? DEFAULT_BOUNDS,
       ...(this.config.checkpointPolicy ? { checkpointPolicy: this.config.checkpointPolicy } : {}),
       adaptiveClock: this.config.adaptiveClock ?? true,
+      minimizeListObjectsCalls: this.config.useMarker ?? true,
       label: `c${index}`,
       log: (level: LogLevel, message: string) => {
         if (level === "debug") this.coverage.record(message);

@@ -81,7 +81,8 @@ export class Bucket {
   list(request: ListRequest, now: number): Omit<ListResponse, "date"> {
     this.#listing.catchUp(now);
     const precisionMs = this.#profile.listLastModifiedPrecisionMs;
-    const page = listPage(this.#listing.keys, request, (key) => {
+    const maxKeys = Math.min(request.maxKeys ?? this.#profile.listPageKeys, this.#profile.listPageKeys);
+    const page = listPage(this.#listing.keys, { ...request, maxKeys }, (key) => {
       const version = this.#listing.get(key);
       return version && listedObject(key, version, precisionMs);
     });

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { S3_MAX_KEYS, type ListRequest, type ListResponse } from "../protocol/storage-vocabulary.ts";
 import { compareUtf8 } from "./utf8-key-index.ts";
+import { smallListPages } from "./vendor-profiles.ts";
 import { BUCKET, simulation } from "./test-harness.ts";
 
 type Simulation = ReturnType<typeof simulation>;
@@ -23,6 +24,16 @@ async function listAllPages(simulated: Simulation, request: Omit<ListRequest, "b
 const keysOf = (pages: ListResponse[]) => pages.flatMap((page) => page.contents.map((entry) => entry.key));
 
 describe("ListObjectsV2", () => {
+  it("pages at the profile's page size when it is below MaxKeys, and at MaxKeys when that is smaller", async () => {
+    const simulated = simulation({ profile: smallListPages(3) });
+    for (const key of ["a", "b", "c", "d", "e", "f", "g"]) simulated.sim.rawPut(BUCKET, key, key);
+    const pages = await listAllPages(simulated, { prefix: "" });
+    expect(pages.map((page) => page.contents.length)).toEqual([3, 3, 1]);
+    expect(keysOf(pages)).toEqual(["a", "b", "c", "d", "e", "f", "g"]);
+    expect((await listAllPages(simulated, { prefix: "", maxKeys: 2 })).map((page) => page.contents.length)).toEqual([2, 2, 2, 1]);
+    expect(() => smallListPages(0)).toThrow(RangeError);
+  });
+
   const anyKeys = fc.uniqueArray(fc.string({ unit: "binary", minLength: 1, maxLength: 8 }), { maxLength: 50 });
 
   it("lists keys in UTF-8 byte order, not JS string order", async () => {

@@ -26,6 +26,8 @@ export interface VendorProfile {
   listLastModifiedPrecisionMs: number;
   /** How long a write or delete takes to show in LIST (0: list-after-write consistent). */
   listingLagMs: number;
+  /** Most keys a LIST page carries, whatever MaxKeys asks (S3 may answer fewer than asked). */
+  listPageKeys: number;
 }
 
 const HTTP_DATE_MS = 1_000;
@@ -41,6 +43,7 @@ export const aws: VendorProfile = {
   // ASSUMPTION: LIST's ISO 8601 LastModified carries real milliseconds.
   listLastModifiedPrecisionMs: 1,
   listingLagMs: 0,
+  listPageKeys: 1_000,
 };
 
 // ASSUMPTION: MinIO behaves as AWS on everything modelled here.
@@ -85,6 +88,12 @@ export const vendorProfiles: readonly VendorProfile[] = [aws, minio, r2, b2, gcs
 export function laggyListings(lagMs: number, base: VendorProfile = aws): VendorProfile {
   if (!(Number.isFinite(lagMs) && lagMs >= 0)) throw new RangeError(`lagMs must be finite and >= 0, got ${lagMs}`);
   return { ...base, name: `${base.name}-listing-lag-${lagMs}ms`, listingLagMs: lagMs };
+}
+
+/** `base` with LIST pages of at most `keys` keys. */
+export function smallListPages(keys: number, base: VendorProfile = aws): VendorProfile {
+  if (!(Number.isInteger(keys) && keys >= 1)) throw new RangeError(`keys must be an integer >= 1, got ${keys}`);
+  return { ...base, name: `${base.name}-pages-of-${keys}`, listPageKeys: keys };
 }
 
 /** A timestamp as a store with the given granularity reports it. */

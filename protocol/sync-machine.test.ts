@@ -16,12 +16,14 @@ function harness(state = new ManifestState()) {
   const objects = new Map<string, { body: string; lastModified: number }>();
   const machine = new SyncMachine({ manifest: M, bounds: DEFAULT_BOUNDS, useMarker: false, fullListIntervalMs: 30_000, rules: PROTOCOL_RULES }, state);
   const outcomes: SyncOutcome[] = [];
+  const sent: SyncRequest[] = [];
   let time = T0;
   const now = () => ({ localMs: time, storeMs: time });
   const drain = () => {
     const requests: SyncRequest[] = [];
     for (let r = machine.pollRequest(); r; r = machine.pollRequest()) requests.push(r);
     for (let o = machine.pollOutcome(); o; o = machine.pollOutcome()) outcomes.push(o);
+    sent.push(...requests);
     return requests;
   };
   const listing = (startAfter: string | undefined): ListedObject[] =>
@@ -57,7 +59,7 @@ function harness(state = new ManifestState()) {
     objects.set(entryKey(M, ts, session, seq), { body: encodeEntry({ ts, session, seq, ops: [[`k${ts}`, { value: ts }]] }), lastModified });
   const putCheckpoint = (ts: number, body?: string) =>
     objects.set(checkpointKey(M, ts), { body: body ?? encodeCheckpoint({ ts, state: [["cp", { value: ts }]] }), lastModified: ts + 20_000 });
-  return { machine, objects, outcomes, run, putEntry, putCheckpoint, drain, now, at: (ms: number) => (time = ms) };
+  return { machine, objects, outcomes, sent, run, putEntry, putCheckpoint, drain, now, at: (ms: number) => (time = ms) };
 }
 
 describe("sync machine", () => {
@@ -106,6 +108,19 @@ describe("sync machine", () => {
     h.putEntry(T0 - 50_000);
     expect(h.run()).toMatchObject({ log: { checkpoint: { ts: T0 - 60_000 }, entries: [{ ts: T0 - 50_000 }] } });
     expect(h.outcomes).toContainEqual({ kind: "warning", message: expect.stringMatching(/\.cp.*not JSON/) });
+  });
+
+  it("judges the same listing again after an unreadable checkpoint, fetching each body once", () => {
+    const h = harness();
+    h.putCheckpoint(T0 - 90_000);
+    h.putEntry(T0 - 80_000);
+    for (let i = 0; i < 5; i++) h.putCheckpoint(T0 - 70_000 + i * 1_000, "{planted");
+    h.putEntry(T0 - 50_000);
+    expect(h.run()).toMatchObject({ log: { checkpoint: { ts: T0 - 90_000 }, entries: [{ ts: T0 - 80_000 }, { ts: T0 - 50_000 }] } });
+    expect(h.sent.filter((r) => r.kind === "listPage")).toHaveLength(1);
+    const fetched = h.sent.flatMap((r) => (r.kind === "getBody" ? [r.key] : []));
+    expect(fetched).toHaveLength(8);
+    expect(new Set(fetched).size).toBe(8);
   });
 
   it("starts over from a checkpoint when an object vanishes mid-sync, and drops late answers of the failed fetch", () => {

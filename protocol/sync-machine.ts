@@ -90,7 +90,7 @@ export interface SyncConfig {
 
 const MAX_PAGES = 10_000;
 /** Planted or corrupt checkpoints skipped in one sync before it gives up until the next. */
-const MAX_UNREADABLE_CHECKPOINTS = 8;
+export const MAX_UNREADABLE_CHECKPOINTS = 8;
 const FETCH_CONCURRENCY = 8;
 
 interface Fetch {
@@ -119,6 +119,10 @@ export class SyncMachine {
   /** Entries newer than this were skipped by the listing's StartAfter. */
   private listStartTs = 0;
   private pages = 0;
+  /** This round's pages: judged again, without a checkpoint found unreadable, instead of listing again. */
+  private listed: Array<Pick<Extract<SyncInput, { type: "pageAnswered" }>, "contents" | "isTruncated" | "nextContinuationToken">> = [];
+  /** Bodies fetched this round, kept when a fetch gives way to another judgement of the same listing. */
+  private fetchedBodies = new Map<string, string>();
   private unreadable = 0;
   private fetch: Fetch | undefined;
   private readonly inFlight = new Map<number, { key: string; ts: number; checkpoint: boolean } | "marker" | "page">();
@@ -211,23 +215,43 @@ export class SyncMachine {
 
   /** A listing from the newest entry that can be valid, judged against what the replica knows. */
   private listAgain(now: SyncNow): void {
+    this.judge = this.newJudge();
+    this.listDate = undefined;
+    this.pages = 0;
+    this.listed = [];
+    this.fetchedBodies = new Map();
+    this.listStartTs = now.storeMs + lagMs(this.config.bounds);
+    const startAfter = listingStartAfter(this.config.manifest, now.storeMs, this.config.bounds);
+    this.send({ kind: "listPage", prefix: logPrefix(this.config.manifest), startAfter, continuationToken: undefined }, "page");
+  }
+
+  private newJudge(): ListingJudge {
     const known = {
       ...(this.restartCold
         ? { watermark: NOTHING_FOLDED, knows: () => false }
         : { watermark: this.log.watermark, knows: (order: Order) => this.log.knows(order) }),
       skips: (key: string) => this.rejected.has(key),
     };
-    this.judge = new ListingJudge(this.config.manifest, known, this.config.bounds, this.config.rules.staleCheck);
-    this.listDate = undefined;
-    this.pages = 0;
-    this.listStartTs = now.storeMs + lagMs(this.config.bounds);
-    const startAfter = listingStartAfter(this.config.manifest, now.storeMs, this.config.bounds);
-    this.send({ kind: "listPage", prefix: logPrefix(this.config.manifest), startAfter, continuationToken: undefined }, "page");
+    return new ListingJudge(this.config.manifest, known, this.config.bounds, this.config.rules.staleCheck);
+  }
+
+  /** This round's listing judged again (its rejected objects now skipped), listing on where it stopped if that is not enough. */
+  private judgeAgain(now: SyncNow): void {
+    const judge = (this.judge = this.newJudge());
+    for (const page of this.listed) {
+      judge.page(page.contents);
+      if (judge.complete || !page.isTruncated) {
+        this.move("listingComplete");
+        return this.startFetching(now);
+      }
+    }
+    this.listNextPage(this.listed.at(-1)!.nextContinuationToken);
   }
 
   private pageAnswered(page: Extract<SyncInput, { type: "pageAnswered" }>, now: SyncNow): void {
     const judge = this.judge!;
     this.listDate ??= page.date ?? now.storeMs - this.config.bounds.staleMs;
+    this.listed.push(page);
     this.warnRejected(judge.page(page.contents).rejected);
     if (judge.complete || !page.isTruncated) {
       this.move("listingComplete");
@@ -239,18 +263,23 @@ export class SyncMachine {
       return;
     }
     this.move("pageListed");
-    this.send({ kind: "listPage", prefix: logPrefix(this.config.manifest), startAfter: undefined, continuationToken: page.nextContinuationToken }, "page");
+    this.listNextPage(page.nextContinuationToken);
+  }
+
+  private listNextPage(continuationToken: string | undefined): void {
+    this.send({ kind: "listPage", prefix: logPrefix(this.config.manifest), startAfter: undefined, continuationToken }, "page");
   }
 
   private startFetching(now: SyncNow): void {
     const result = this.judge!.result();
     const checkpoint = result.checkpoint && result.checkpoint.ts > this.log.watermark ? result.checkpoint : undefined;
     const entries = checkpoint ? result.entries : result.entries.filter((entry) => !this.log.knows(entry));
+    const wanted = [...(checkpoint ? [{ key: checkpoint.key, ts: checkpoint.ts, checkpoint: true }] : []), ...entries.map((e) => ({ key: e.key, ts: e.ts, checkpoint: false }))];
     this.fetch = {
       checkpoint,
       entries,
-      waiting: [...(checkpoint ? [{ key: checkpoint.key, ts: checkpoint.ts, checkpoint: true }] : []), ...entries.map((e) => ({ key: e.key, ts: e.ts, checkpoint: false }))],
-      bodies: new Map(),
+      waiting: wanted.filter(({ key }) => !this.fetchedBodies.has(key)),
+      bodies: this.fetchedBodies,
       inFlight: 0,
       // A listing answered long after it was asked for knows nothing newer than where it started.
       settledTs: Math.min(this.listStartTs, settledBefore(this.listDate!, this.replayBounds())),
@@ -316,7 +345,7 @@ export class SyncMachine {
     }
     this.move("checkpointUnreadable");
     this.fetch = undefined;
-    this.listAgain(now);
+    this.judgeAgain(now);
   }
 
   private requestFailed(requestId: number, failure: RequestFailure): void {
