@@ -21,9 +21,22 @@ deadline=$((SECONDS + SERVER_START_TIMEOUT_S))
 fail() {
   echo "swift-start: $*" >&2
   echo "swift-start: logs are in $SERVER_DIR/log/" >&2
+  "$repo_root/scripts/servers/swift-stop.sh"
   exit 1
 }
 
+all_alive() {
+  local pid
+  while read -r pid; do
+    server_alive "$pid" || return 1
+  done <"$SERVER_DIR/pid"
+}
+
+# One dead server of the five is a broken set: stop the rest and start anew.
+if [[ -f "$SERVER_DIR/env" && -f "$SERVER_DIR/pid" ]] && ! all_alive; then
+  echo "swift-start: a server of the running set has exited; restarting all"
+  "$repo_root/scripts/servers/swift-stop.sh"
+fi
 server_exit_if_running
 
 if ! command -v swift-proxy-server >/dev/null || ! command -v swift-account-server >/dev/null \
@@ -60,6 +73,14 @@ done
 /usr/bin/python3 "$templates/build-rings.py" "$SERVER_DIR/etc" "$SERVER_HOST" "$ACCOUNT_PORT" "$CONTAINER_PORT" "$OBJECT_PORT" \
   >>"$SERVER_DIR/log/rings.log" 2>&1 || fail "could not build the rings (see rings.log)"
 
+port_answers() {
+  local SERVER_PORT=$1
+  server_answers
+}
+for port in "$ACCOUNT_PORT" "$CONTAINER_PORT" "$OBJECT_PORT"; do
+  port_answers "$port" && fail "port $port, which a Swift storage server needs, is taken"
+done
+
 spawn() {
   local name=$1
   shift
@@ -70,13 +91,6 @@ spawn memcached memcached -l "$SERVER_HOST" -p "$MEMCACHED_PORT" -U 0 -m 64 -u "
 for server in account container object proxy; do
   spawn "$server-server" "swift-$server-server" "$SERVER_DIR/etc/$server-server.conf" --verbose
 done
-
-all_alive() {
-  local pid
-  while read -r pid; do
-    server_alive "$pid" || return 1
-  done <"$SERVER_DIR/pid"
-}
 
 s3_answers() {
   MPS3_S3_ENDPOINT="http://$SERVER_HOST:$SERVER_PORT" AWS_ACCESS_KEY_ID=$ACCESS_KEY \
@@ -93,13 +107,10 @@ wait_until() {
     sleep 0.2
   done
 }
-port_answers() {
-  local SERVER_PORT=$1
-  server_answers
-}
 for port in "$ACCOUNT_PORT" "$CONTAINER_PORT" "$OBJECT_PORT" "$SERVER_PORT"; do
   wait_until "port $port answered HTTP" port_answers "$port"
 done
 wait_until "a signed ListBuckets succeeded" s3_answers
+all_alive || fail "a server exited during the start (pids in $SERVER_DIR/pid)"
 
 server_write_env "$ACCESS_KEY" "$SECRET_KEY" us-east-1
