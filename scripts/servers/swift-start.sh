@@ -46,7 +46,8 @@ if ! command -v swift-proxy-server >/dev/null || ! command -v swift-account-serv
   install_started_at=$SECONDS
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
-  apt-get install -y -q --no-install-recommends swift-proxy swift-account swift-container swift-object memcached
+  # Another start script may be installing its own packages at the same time.
+  apt-get install -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends swift-proxy swift-account swift-container swift-object memcached
   echo "swift-start: installed in $((SECONDS - install_started_at))s"
   server_started_at=$SECONDS
   deadline=$((SECONDS + SERVER_START_TIMEOUT_S))
