@@ -54,9 +54,12 @@ GOMOD
 "$repo_root/scripts/servers/seaweedfs-stop.sh"
 rm -rf "$SERVER_DIR/data"
 mkdir -p "$SERVER_DIR/data"
+# Each bucket is a collection of its own; one volume per collection (not 7)
+# and room for 1000 lets a test run create hundreds of buckets.
+export WEED_MASTER_VOLUME_GROWTH_COPY_1=1
 server_spawn "$weed" server -ip="$SERVER_HOST" -ip.bind="$SERVER_HOST" -dir="$SERVER_DIR/data" \
   -master.port="$MASTER_PORT" -volume.port="$VOLUME_PORT" -filer.port="$FILER_PORT" \
-  -master.peers=none -master.volumeSizeLimitMB=64 -volume.max=32 -master.telemetry=false \
+  -master.peers=none -master.volumeSizeLimitMB=64 -volume.max=1000 -master.telemetry=false \
   -s3 -s3.port="$SERVER_PORT" -s3.port.iceberg=0 -s3.port.lance=0 \
   -s3.config="$repo_root/scripts/servers/seaweedfs/s3-identities.json"
 server_wait_until_answering
