@@ -49,6 +49,20 @@ describe("HistoryRecorder", () => {
     expect(check(history).valid).toBe(true);
   });
 
+  it("records no read for a handler call that reports a failed sync", async () => {
+    const clock = new VirtualClock({ seed: 7 });
+    const sim = new S3Simulator(clock, {});
+    const client = new MPS3({ defaultBucket: "missing", storage: sim, env: clock.env(), pollFrequency: 100, log: false });
+    const recorder = new HistoryRecorder(() => clock.now());
+    const errors: Error[] = [];
+    client.subscribe("x", (_, error) => error && errors.push(error));
+    recorder.process(1, client).subscribe("x");
+    await clock.runFor(5_000);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(recorder.events.filter((event) => event.f === "notify")).toEqual([]);
+    await clock.runUntilSettled(client.shutdown());
+  });
+
   it("records a notification in every idle process of the client, and under `<id>-sub` while the subscriber is busy", async () => {
     const { clock, recorder, a, b } = twoClients();
     const sibling = recorder.process("2b", b.client);

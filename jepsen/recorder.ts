@@ -25,7 +25,7 @@ export interface RecordableClient {
   putAll(values: Map<string, Json | undefined>): Promise<void>;
   delete(key: string): Promise<void>;
   get(key: string): Promise<Json | undefined>;
-  subscribe(key: string, handler: (value: Json | undefined) => void): () => void;
+  subscribe(key: string, handler: (value: Json | undefined, error?: Error) => void): () => void;
 }
 
 /** A fault injected or healed, as a nemesis event records it (docs/history-format.md). */
@@ -163,8 +163,9 @@ export class RecordedProcess {
    * Returns what ends this subscription.
    */
   subscribe(key: string): () => void {
-    const unsubscribe = this.client.subscribe(key, (value) => {
-      if (this.crashed) return;
+    const unsubscribe = this.client.subscribe(key, (value, error) => {
+      // A call with an error reports a failed sync; its value is only what this handler was last given.
+      if (this.crashed || error !== undefined) return;
       const told = { key, value: value ?? null };
       if (this.busy) this.recorder.emit(`${this.id}-sub`, "ok", "notify", told);
       for (const process of this.recorder.processesOf(this.client)) process.told(told);

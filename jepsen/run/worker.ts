@@ -79,7 +79,9 @@ function handle(message: ToWorker): void {
     case "subscribe":
       return void subscriptions.set(
         message.subscription,
-        mps3.subscribe(message.key, (value) => send({ type: "notify", subscription: message.subscription, value: value ?? null })),
+        mps3.subscribe(message.key, (value, error) => {
+          if (error === undefined) send({ type: "notify", subscription: message.subscription, value: value ?? null });
+        }),
       );
     case "unsubscribe":
       subscriptions.get(message.subscription)?.();
