@@ -20,10 +20,14 @@ const servers = (await testServers()).filter((server) => server.timelogSafe);
 
 describe("MPS3 on the simulator", () => backendSuite(simulatorBackend));
 
-// Real stores' tests wait in real time, so they all run at once, across servers too.
-describe.concurrent.for(servers)("MPS3 on $label", (server) => {
-  if (skipsWithout(server)) it.skip(`needs ${server.label} running`);
-  else backendSuite(s3Backend(connection(server)));
+// Real stores' tests wait in real time, so they run at once, across servers too.
+describe("MPS3 on S3 servers", { concurrent: true }, () => {
+  for (const server of servers) {
+    describe(server.label, () => {
+      if (skipsWithout(server)) it.skip(`needs ${server.label} running`);
+      else backendSuite(s3Backend(connection(server)));
+    });
+  }
 });
 
 function backendSuite(backend: Backend) {

@@ -149,8 +149,19 @@ describe.for(cases)("$adapter against $server.label", ({ server, open }) => {
     for (const key of keys) await storage.putObject({ bucket, key, body: key });
     for (const key of keys) expect(await storage.getObject({ bucket, key })).toMatchObject({ status: 200, body: key });
     const listed = await storage.listObjects({ bucket, prefix: "odd/" });
-    expect(listed.contents.map((object) => object.key)).toEqual([...keys].sort(byUtf8Bytes));
+    const stored = server.quirks.includes("backslashKeysAsSlashes") ? keys.map((key) => key.replaceAll("\\", "/")) : keys;
+    expect(listed.contents.map((object) => object.key)).toEqual([...stored].sort(byUtf8Bytes));
   });
+
+  if (server.quirks.includes("backslashKeysAsSlashes")) {
+    it("stores a backslash in a key as a slash, so that both name one object", async () => {
+      await storage.putObject({ bucket, key: "slash/a\\b", body: "backslash" });
+      expect(await storage.getObject({ bucket, key: "slash/a/b" })).toMatchObject({ status: 200, body: "backslash" });
+      await storage.putObject({ bucket, key: "slash/a/b", body: "slash" });
+      expect(await storage.getObject({ bucket, key: "slash/a\\b" })).toMatchObject({ status: 200, body: "slash" });
+      expect((await storage.listObjects({ bucket, prefix: "slash/" })).contents.map((object) => object.key)).toEqual(["slash/a/b"]);
+    });
+  }
 
   if (server.quirks.includes("lineBreakKeysNotFound")) {
     it("meets a 404 for a key with a line break, as a non-retryable StorageError", async () => {

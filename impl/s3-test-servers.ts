@@ -15,7 +15,9 @@ export type Quirk =
   /** Requests signed with a wrong secret are served. */
   | "signaturesUnchecked"
   /** A key with CR or LF in it answers 404, as if no route matched. */
-  | "lineBreakKeysNotFound";
+  | "lineBreakKeysNotFound"
+  /** A backslash in a key is stored as a slash: `a\\b` and `a/b` name one object, listed as `a/b`. */
+  | "backslashKeysAsSlashes";
 
 export interface TestServer {
   /** Its name in scripts/servers/list and its scripts' names. */
@@ -32,6 +34,7 @@ const DESCRIPTIONS: Record<string, Pick<TestServer, "label" | "timelogSafe" | "q
   rgw: { label: "Ceph RGW", timelogSafe: true, quirks: [] },
   moto: { label: "moto", timelogSafe: true, quirks: ["signaturesUnchecked", "lineBreakKeysNotFound"] },
   swift: { label: "OpenStack Swift (s3api)", timelogSafe: true, quirks: ["conditionalPutsNotImplemented"] },
+  seaweedfs: { label: "SeaweedFS", timelogSafe: true, quirks: ["backslashKeysAsSlashes"] },
   // The known-bad control: it lists keys out of byte order and ignores conditional writes.
   s3rver: { label: "s3rver", timelogSafe: false, quirks: [] },
 };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { realEnv } from "../impl/env.ts";
 import { MPS3 } from "../impl/mps3.ts";
 import { createBucket, deleteBucket } from "../impl/s3-bucket-admin.ts";
-import { connection, skipsWithout, testServers, uniqueBucketName } from "../impl/s3-test-servers.ts";
+import { connection, skipsWithout, testServers, uniqueBucketName, type TestServer } from "../impl/s3-test-servers.ts";
 import { S3Storage } from "../impl/s3-storage.ts";
 import { FaultyStorage } from "../model/faulty-storage.ts";
 import { SeededRandom } from "../model/seeded-random.ts";
@@ -17,8 +17,12 @@ const DURATION_MS = Number(process.env.MPS3_LIVE_DURATION_MS ?? 60_000);
 const BOUNDS = { staleMs: 3_000, marginMs: 1_000 };
 const POLL_MS = 200;
 
-// The runs wait in real time, so the servers' runs go at once.
-describe.concurrent.for(servers)("recorded history against $label, with injected faults", (server) => {
+// The runs wait in real time, so they go at once.
+describe("recorded history with injected faults", { concurrent: true }, () => {
+  for (const server of servers) describe(server.label, () => historySuite(server));
+});
+
+function historySuite(server: TestServer) {
   if (skipsWithout(server)) {
     it.skip(`needs ${server.label} running`);
     return;
@@ -71,4 +75,4 @@ describe.concurrent.for(servers)("recorded history against $label, with injected
     },
     DURATION_MS + 120_000,
   );
-});
+}
