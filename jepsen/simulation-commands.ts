@@ -91,8 +91,8 @@ const BOUNDS: TimingBounds[] = [DEFAULT_BOUNDS, TIGHT_BOUNDS];
 /** Checkpoints every few entries, whatever their size, so that checkpoints and autoclean run within a schedule. */
 const CHECKPOINT_EVERY: [min: number, max: number] = [2, 4];
 const NEVER_BY_SIZE = 1 << 30;
-/** Pages this small make listings of a few dozen log objects span pages. */
-const SMALL_LIST_PAGE_KEYS = 4;
+/** Pages this small make listings of a few dozen log objects span pages (pages of 4 with 3 s latencies made syncs outlast the final-read bound). */
+const SMALL_LIST_PAGE_KEYS = 10;
 /**
  * Retention horizons drawn when short, ms. Past the longest partition with
  * room for the look-ups after it (a client's partitions never overlap and
