@@ -148,7 +148,8 @@ export function simulationConfig(shape: WorldShape = {}, rules?: ProtocolRules):
     ...(shape.slowRequestsMs ? { slowRequestsMs: fc.constant(shape.slowRequestsMs) } : {}),
     ...(shape.adaptiveClock === false ? { adaptiveClock: fc.constant(false) } : {}),
     ...(rules ? { rules: fc.constant(rules) } : {}),
-    listPageKeys: fc.constantFrom(undefined, undefined, SMALL_LIST_PAGE_KEYS),
+    // Where most requests fail, a listing of many pages rarely completes (docs/simulation.md, open findings).
+    listPageKeys: shape.keepLog ? fc.constant(undefined) : fc.constantFrom(undefined, undefined, SMALL_LIST_PAGE_KEYS),
     useMarker: fc.constantFrom(true, true, true, false),
   });
 }
