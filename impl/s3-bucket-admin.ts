@@ -46,9 +46,19 @@ export async function deleteUnderPrefix(
   kind: BucketKind,
 ): Promise<void> {
   const targets = kind === "versioned" ? await listVersions(client, bucket, prefix) : await listKeys(client, bucket, prefix);
-  await mapBounded(targets, DELETE_CONCURRENCY, (target) =>
-    client.send(new DeleteObjectCommand({ Bucket: bucket, ...target })),
-  );
+  // A key's versions one at a time, its latest last: on Swift's s3api a DELETE of the latest version
+  // while older ones remain never answers.
+  const byKey = new Map<string, DeleteTarget[]>();
+  for (const target of targets) {
+    const versions = byKey.get(target.Key);
+    if (versions === undefined) byKey.set(target.Key, [target]);
+    else versions.push(target);
+  }
+  await mapBounded([...byKey.values()], DELETE_CONCURRENCY, async (versions) => {
+    for (const { Key, VersionId } of versions.sort((a, b) => Number(a.latest) - Number(b.latest))) {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key, VersionId }));
+    }
+  });
 }
 
 export async function deleteBucket(client: S3Client, bucket: string, kind: BucketKind): Promise<void> {
@@ -59,12 +69,13 @@ export async function deleteBucket(client: S3Client, bucket: string, kind: Bucke
 interface DeleteTarget {
   Key: string;
   VersionId?: string;
+  latest: boolean;
 }
 
 async function listKeys(client: S3Client, bucket: string, prefix: string): Promise<DeleteTarget[]> {
   const targets: DeleteTarget[] = [];
   for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix })) {
-    for (const { Key } of page.Contents ?? []) if (Key !== undefined) targets.push({ Key });
+    for (const { Key } of page.Contents ?? []) if (Key !== undefined) targets.push({ Key, latest: true });
   }
   return targets;
 }
@@ -74,8 +85,8 @@ async function listVersions(client: S3Client, bucket: string, prefix: string): P
   let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
   for (;;) {
     const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, ...markers }));
-    for (const { Key, VersionId } of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
-      if (Key !== undefined) targets.push({ Key, VersionId });
+    for (const { Key, VersionId, IsLatest } of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+      if (Key !== undefined) targets.push({ Key, VersionId, latest: IsLatest === true });
     }
     if (!page.IsTruncated) return targets;
     markers = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };

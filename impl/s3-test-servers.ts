@@ -16,8 +16,8 @@ export type Quirk =
   | "signaturesUnchecked"
   /** A key with CR or LF in it answers 404, as if no route matched. */
   | "lineBreakKeysNotFound"
-  /** A backslash in a key is stored as a slash: `a\\b` and `a/b` name one object, listed as `a/b`. */
-  | "backslashKeysAsSlashes";
+  /** A key is stored as a file path: a backslash becomes a slash and slashes in a row one (`a\\b`, `a//b` and `a/b` name one object, listed as `a/b`). */
+  | "keysNormalizedAsPaths";
 
 export interface TestServer {
   /** Its name in scripts/servers/list and its scripts' names. */
@@ -34,7 +34,7 @@ const DESCRIPTIONS: Record<string, Pick<TestServer, "label" | "timelogSafe" | "q
   rgw: { label: "Ceph RGW", timelogSafe: true, quirks: [] },
   moto: { label: "moto", timelogSafe: true, quirks: ["signaturesUnchecked", "lineBreakKeysNotFound"] },
   swift: { label: "OpenStack Swift (s3api)", timelogSafe: true, quirks: ["conditionalPutsNotImplemented"] },
-  seaweedfs: { label: "SeaweedFS", timelogSafe: true, quirks: ["backslashKeysAsSlashes"] },
+  seaweedfs: { label: "SeaweedFS", timelogSafe: true, quirks: ["keysNormalizedAsPaths"] },
   // The known-bad control: it lists keys out of byte order and ignores conditional writes.
   s3rver: { label: "s3rver", timelogSafe: false, quirks: [] },
 };

@@ -2,7 +2,8 @@
 # The whole test suite, from nothing: installs the npm dependencies, type-checks,
 # starts every S3 server in scripts/servers/list on loopback (each start script
 # installs what it needs) and Debian's Chromium for the browser test, runs every
-# test, runs the conformance tool against each server, and stops the servers.
+# test, runs the conformance tool against each server, and stops the servers it
+# started.
 # MPS3_SERVERS="rgw moto" starts only those (MPS3_SERVERS= none); MPS3_SKIP_RGW=1
 # leaves out the gateway. Suites of a server that is not running say they skip,
 # except in CI (CI=true), where every listed server must start.
@@ -20,17 +21,22 @@ else
   mapfile -t wanted < <(grep -Ev '^[[:space:]]*(#|$)' scripts/servers/list)
 fi
 started=()
+# A server that was running before (its env file there) is left running.
+to_stop=()
 stop_servers() {
   local name
-  for name in "${started[@]}"; do bash "scripts/servers/$name-stop.sh" || true; done
+  for name in "${to_stop[@]}"; do bash "scripts/servers/$name-stop.sh" || true; done
 }
 trap stop_servers EXIT
 for name in "${wanted[@]}"; do
   [[ "$name" == rgw && "${MPS3_SKIP_RGW:-}" == 1 ]] && continue
   echo "== starting $name =="
   began=$SECONDS
+  running_before=""
+  [[ -f ".servers/$name/env" ]] && running_before=1
   if bash "scripts/servers/$name-start.sh"; then
     started+=("$name")
+    [[ -n "$running_before" ]] || to_stop+=("$name")
     echo "== $name answers after $((SECONDS - began))s =="
   elif [[ "${CI:-}" == true ]]; then
     echo "test: $name did not start after $((SECONDS - began))s; CI needs every server in scripts/servers/list" >&2
