@@ -65,8 +65,8 @@ function summarySection(input: ReportInput, source: PlotSource | undefined): VNo
 function historyFacts({ history, result }: ReportInput): [string, string | number][] {
   if (result !== undefined) {
     const { events, operations, processes, keys } = result.stats;
-    return [["events", events], ["operations", operations], ["processes", processes], ["keys written", keys]];
+    return [["events", events], ["operations in the history (notifications included)", operations], ["processes", processes], ["keys written", keys]];
   }
   if (history === undefined) return [];
-  return [["events", history.events.length], ["operations", history.operations.length]];
+  return [["events", history.events.length], ["operations in the history (notifications included)", history.operations.length]];
 }
