@@ -28,6 +28,23 @@ const ALL_SAFE: ModeVerdict[] = [
   { mode: "cas on versioned buckets", verdict: "safe", because: [] },
 ];
 
+const BUCKET_KINDS = ["unversioned", "versioned"] as const;
+/** Both cas modes unsafe, each for its conditional create probes. */
+const CAS_UNSAFE: ModeVerdict[] = BUCKET_KINDS.map((kind) => ({
+  mode: `cas on ${kind} buckets`,
+  verdict: "unsafe",
+  because: [`put-if-none-match [${kind}]`, `exclusive-create-x10 [${kind}]`],
+}));
+
+/** The same expectation for every conditional-write probe on both kinds of bucket. */
+function everyConditionalProbe(expected: { result: string; detail?: RegExp }): Findings["probes"] {
+  return Object.fromEntries(
+    ["put-if-none-match", "put-if-match", "exclusive-create-x10", "if-match-race-x10"].flatMap((probe) =>
+      BUCKET_KINDS.map((kind) => [`${probe} [${kind}]`, expected]),
+    ),
+  );
+}
+
 /** What each server does, as measured here. */
 const FINDINGS: Record<string, Findings> = {
   // Ceph RGW 16 (Pacific), as measured by hand before this tool existed.
@@ -99,7 +116,7 @@ const FINDINGS: Record<string, Findings> = {
         else expect(race).toMatchObject({ result: "fail", detail: expect.stringMatching(/WARNING: \d+ won, updates lost/) });
       }
       expect(report.modes.find((mode) => mode.mode === "timelog")?.verdict).toBe("safe");
-      for (const kind of ["unversioned", "versioned"]) {
+      for (const kind of BUCKET_KINDS) {
         const raceLost = races.some((race) => race.name === `exclusive-create-x10 [${kind}]` && race.result === "fail");
         expect(report.modes.find((mode) => mode.mode === `cas on ${kind} buckets`)?.verdict).toBe(raceLost ? "unsafe" : "safe");
       }
@@ -118,24 +135,11 @@ const FINDINGS: Record<string, Findings> = {
       "last-modified-precision": { result: "pass", detail: /LIST: whole seconds; GET: whole seconds; HEAD: whole seconds/ },
       "odd-keys": PASS,
       versioning: PASS,
-      ...Object.fromEntries(
-        ["put-if-none-match", "put-if-match", "exclusive-create-x10", "if-match-race-x10"].flatMap((probe) =>
-          ["unversioned", "versioned"].map((kind) => [`${probe} [${kind}]`, { result: "not supported", detail: /501|never matches/ }]),
-        ),
-      ),
+      ...everyConditionalProbe({ result: "not supported", detail: /501|never matches/ }),
     },
     modes: [
       { mode: "timelog", verdict: "safe", because: [] },
-      {
-        mode: "cas on unversioned buckets",
-        verdict: "unsafe",
-        because: ["put-if-none-match [unversioned]", "exclusive-create-x10 [unversioned]"],
-      },
-      {
-        mode: "cas on versioned buckets",
-        verdict: "unsafe",
-        because: ["put-if-none-match [versioned]", "exclusive-create-x10 [versioned]"],
-      },
+      ...CAS_UNSAFE,
     ],
     cleansUp: true,
   },
@@ -152,11 +156,7 @@ const FINDINGS: Record<string, Findings> = {
       "last-modified-precision": { result: "pass", detail: /LIST: whole seconds; GET: whole seconds; HEAD: whole seconds/ },
       "odd-keys": { result: "fail", detail: /LIST gave .*"&\$@=;:\+,\?\/\{\^\}%\]>\[~#\|"/ },
       versioning: PASS,
-      ...Object.fromEntries(
-        ["put-if-none-match", "put-if-match", "exclusive-create-x10", "if-match-race-x10"].flatMap((probe) =>
-          ["unversioned", "versioned"].map((kind) => [`${probe} [${kind}]`, PASS]),
-        ),
-      ),
+      ...everyConditionalProbe(PASS),
     },
     modes: ALL_SAFE,
     cleansUp: true,
@@ -185,16 +185,7 @@ const FINDINGS: Record<string, Findings> = {
     },
     modes: [
       { mode: "timelog", verdict: "unsafe", because: ["list-order"] },
-      {
-        mode: "cas on unversioned buckets",
-        verdict: "unsafe",
-        because: ["put-if-none-match [unversioned]", "exclusive-create-x10 [unversioned]"],
-      },
-      {
-        mode: "cas on versioned buckets",
-        verdict: "unsafe",
-        because: ["put-if-none-match [versioned]", "exclusive-create-x10 [versioned]"],
-      },
+      ...CAS_UNSAFE,
     ],
     // Concurrent DELETEs of keys in one directory race in its filesystem store (500 ENOENT).
     cleansUp: false,
