@@ -50,6 +50,16 @@ describe("CoverageTable", () => {
     ]);
   });
 
+  it("merges tables of schedules run elsewhere as if they had been added here", () => {
+    const whole = new CoverageTable(["path: checkpoint written"]);
+    const parts = [new CoverageTable(), new CoverageTable()];
+    const schedules = [schedule("path: autoclean deleted 3 log objects"), schedule(), schedule("path: autoclean deleted 1 log objects", "path: checkpoint written")];
+    schedules.forEach((hits, i) => (whole.add(hits), parts[i % 2]!.add(hits)));
+    const merged = new CoverageTable(["path: checkpoint written"]);
+    for (const part of parts) merged.merge(part.rows(), part.schedules);
+    expect([merged.schedules, merged.rows()]).toEqual([whole.schedules, whole.rows()]);
+  });
+
   it("tells whether a schedule reached a path under any of its names", () => {
     const hits = schedule("transition entry: settling --settled--> lookingUp");
     expect(reachesAny(hits, ["path: late look-up of an ambiguous log PUT", "transition entry: settling --settled--> lookingUp"])).toBe(true);

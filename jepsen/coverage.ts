@@ -79,6 +79,16 @@ export class CoverageTable {
     }
   }
 
+  /** Adds up another table's rows (over `schedules` schedules), as when schedules ran in several processes. */
+  merge(rows: readonly CoverageRow[], schedules: number): void {
+    this.scheduleCount += schedules;
+    for (const { mark, schedules: reached, hits } of rows) {
+      const row = this.row(mark);
+      row.schedules += reached;
+      row.hits += hits;
+    }
+  }
+
   /** Path marks first, then transitions, each in alphabetical order. */
   rows(): CoverageRow[] {
     return [...this.rowsByMark.values()].sort((a, b) => kindOrder(a.mark) - kindOrder(b.mark) || a.mark.localeCompare(b.mark));

@@ -15,9 +15,10 @@ import { flushMicrotasks, type VirtualClock } from "../model/virtual-clock.ts";
 export function scheduledStorage(inner: Storage, scheduler: Scheduler, label: string): Storage {
   return interceptStorage(inner, async (call, send) => {
     const outcome = await outcomeOf(send());
-    const released = await scheduler.schedule(Promise.resolve(outcome), `${label} ${describe(call)}`);
-    if (released.ok) return released.response;
-    throw released.error;
+    // The scheduler holds no value, only the label: it would render a value (a body, an error) for its report.
+    await scheduler.schedule(Promise.resolve(), `${label} ${describe(call)}`);
+    if (outcome.ok) return outcome.response;
+    throw outcome.error;
   });
 }
 

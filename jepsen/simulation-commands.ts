@@ -69,22 +69,30 @@ export interface WorldShape {
   keepLog?: boolean;
   /** How many commands a schedule has, at least and at most. */
   commands?: [min: number, max: number];
+  /**
+   * The share of worlds (0 to 1, default 0) where writes may fail: a write
+   * deadline and a retention horizon shorter than the longest partitions,
+   * and revoked access (403). Their judgement leaves out what failed writes withdrew.
+   */
+  failingWrites?: number;
 }
 
 /** Tight bounds, which ordinary delays and faults exceed now and then. */
 const TIGHT_BOUNDS: TimingBounds = { staleMs: 3_000, marginMs: 1_000 };
 
 /** The worlds the tests run, by name, so that the soak can run and replay them too. */
-export const WORLD_NAMES = ["random", "one-client", "tight"] as const;
+export const WORLD_NAMES = ["random", "one-client", "tight", "failing-writes"] as const;
 export type WorldName = (typeof WORLD_NAMES)[number];
 
 export const WORLDS: Record<WorldName, WorldShape> = {
-  /** Every fault, every command. */
-  random: {},
+  /** Every fault, every command; writes may fail in one world in five. */
+  random: { failingWrites: 0.2 },
   /** One client, for an exact comparison with the single-writer reference model. */
   "one-client": { maxClients: 1, processesPerClient: [1, 1], churn: false },
   /** Late entries, which every reader must reject alike. */
   tight: { bounds: [TIGHT_BOUNDS], slowRequestsMs: [1_000, 8_000], faultRates: [0.1, 0.2], keepLog: true },
+  /** Writes given up: deadlines, horizons and 403s, so that every way a write fails is taken. */
+  "failing-writes": { failingWrites: 1 },
 };
 const BOUNDS: TimingBounds[] = [DEFAULT_BOUNDS, TIGHT_BOUNDS];
 
@@ -108,6 +116,10 @@ const SMALL_LIST_PAGE_KEYS = 10;
  * regression tests check that path instead.
  */
 const SHORT_RETENTION_MS: [min: number, max: number] = [240_000, 360_000];
+/** Where writes may fail: deadlines and horizons that partitions of 60 and 150 s outlast, and revoked access. */
+const FAILING_WRITE_TIMEOUT_MS: [min: number, max: number] = [15_000, 90_000];
+const FAILING_RETENTION_MS: [min: number, max: number] = [20_000, 120_000];
+const REVOKED_MS = [3_000, 20_000, 60_000];
 const MAX_CLIENTS = 6;
 const DAY_MS = 24 * 60 * 60_000;
 const PARTITION_MS = [500, 3_000, 15_000, 60_000, 150_000];
@@ -136,7 +148,7 @@ function clientClock(shape: WorldShape): fc.Arbitrary<ClientClock> {
 
 export function simulationConfig(shape: WorldShape = {}, rules?: ProtocolRules): fc.Arbitrary<SimulationConfig> {
   const rate = shape.faults === false ? fc.constant(0) : fc.constantFrom(...(shape.faultRates ?? [0, 0, 0.02, 0.1]));
-  return fc.record({
+  const base = fc.record({
     seed: fc.integer({ min: 0, max: 0x7fffffff }),
     clocks: fc.array(clientClock(shape), { minLength: 1, maxLength: shape.maxClients ?? 4 }),
     processesPerClient: fc.integer({ min: shape.processesPerClient?.[0] ?? 1, max: shape.processesPerClient?.[1] ?? 2 }),
@@ -158,6 +170,25 @@ export function simulationConfig(shape: WorldShape = {}, rules?: ProtocolRules):
     listPageKeys: shape.keepLog ? fc.constant(undefined) : fc.constantFrom(undefined, undefined, SMALL_LIST_PAGE_KEYS),
     useMarker: fc.constantFrom(true, true, true, false),
   });
+  const share = shape.failingWrites ?? 0;
+  if (share === 0) return base;
+  return fc
+    .tuple(
+      base,
+      fc.integer({ min: 1, max: 100 }).map((n) => n <= share * 100),
+      fc.integer({ min: FAILING_WRITE_TIMEOUT_MS[0], max: FAILING_WRITE_TIMEOUT_MS[1] }),
+      fc.integer({ min: FAILING_RETENTION_MS[0], max: FAILING_RETENTION_MS[1] }),
+    )
+    .map(([config, failing, writeTimeoutMs, retentionMs]) =>
+      !failing
+        ? config
+        : {
+            ...config,
+            writesMayFail: true,
+            writeTimeoutMs,
+            bounds: { ...config.bounds!, retentionMs: Math.max(retentionMs, 2 * lagMs(config.bounds!)) },
+          },
+    );
 }
 
 /**
@@ -197,6 +228,12 @@ export function simulationCommands(shape: WorldShape = {}): fc.Arbitrary<Iterabl
           .tuple(plantKind, key, fc.integer({ min: 0, max: 30_000 }))
           .map(([kind, k, ageMs]) => step(`plant(${kind}, k${k}, ${ageMs} ms old)`, (s) => s.plant(kind, k, ageMs))),
       ],
+    );
+  }
+  if (shape.faults !== false && (shape.failingWrites ?? 0) > 0) {
+    weighted.push(
+      [2, fc.tuple(client, fc.constantFrom(...REVOKED_MS)).map(([c, ms]) => step(`revoke(c${c}, ${ms})`, (s) => s.revoke(c, ms)))],
+      [1, client.map((c) => step(`stallListing(c${c})`, (s) => s.stallListing(c)))],
     );
   }
   if (shape.crashes !== false) {

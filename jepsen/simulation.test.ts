@@ -3,6 +3,19 @@ import { describe, expect, it } from "vitest";
 import { targetReach } from "./coverage-targets.ts";
 import { correctnessProperty, WORLDS } from "./simulation-commands.ts";
 import type { SimulationResult } from "./simulation.ts";
+import { transitionMark } from "./coverage.ts";
+
+/** The transitions that give a write up, which only worlds where writes may fail take. */
+const WRITE_FAILURES = [
+  transitionMark("entry", "putting", "putFatal", "failed"),
+  transitionMark("entry", "lookingUp", "lookUpGaveUp", "unknown"),
+  transitionMark("entry", "lookingUp", "notCountedLate", "failed"),
+  transitionMark("write", "inFlight", "entryFailed", "failed"),
+  transitionMark("write", "inFlight", "entryUnknown", "unknown"),
+  transitionMark("write", "uploading", "contentFailed", "failed"),
+  transitionMark("write", "uploading", "expired", "failed"),
+  transitionMark("write", "failed", "contentFailed", "failed"),
+];
 
 /**
  * Real MPS3 clients on the simulated S3 with faults, every answer's release
@@ -36,6 +49,24 @@ describe("simulation: every claim holds under faults and chosen interleavings", 
 
   it("tight bounds with slow requests: late entries are rejected alike by everyone", async () => {
     await fc.assert(correctnessProperty(WORLDS.tight), { numRuns: 25, endOnFailure: true });
+  }, 300_000);
+
+  it("60 worlds where writes fail (deadlines, short horizons, revoked access, stalled listings) keep every claim but the withdrawn values, and take each way a write fails", async () => {
+    const reached = new Map<string, number>();
+    let operations = 0;
+    let withdrawn = 0;
+    await fc.assert(
+      correctnessProperty(WORLDS["failing-writes"], undefined, (result) => {
+        operations += result.history.operations.length;
+        withdrawn += result.withdrawn;
+        for (const mark of WRITE_FAILURES) if ((result.coverage.get(mark) ?? 0) > 0) reached.set(mark, (reached.get(mark) ?? 0) + 1);
+      }),
+      { numRuns: 60, endOnFailure: true },
+    );
+    console.log(`failing-writes worlds: ${withdrawn} of ${operations} operations left out as observations of withdrawn values; schedules reaching each way a write fails:\n${WRITE_FAILURES.map((mark) => `  ${mark.padEnd(60)} ${reached.get(mark) ?? 0}`).join("\n")}`);
+    expect(WRITE_FAILURES.filter((mark) => !reached.has(mark))).toEqual([]);
+    expect(withdrawn).toBeGreaterThan(0);
+    expect(withdrawn / operations).toBeLessThan(0.25);
   }, 300_000);
 
   it("replays a run byte for byte from its seed", async () => {

@@ -22,6 +22,7 @@ import { aws, smallListPages, type VendorProfile } from "../model/vendor-profile
 import { flushMicrotasks, VirtualClock } from "../model/virtual-clock.ts";
 import { CHECKED_TIMEOUTS } from "./checked-timeouts.ts";
 import { CoverageCounter } from "./coverage.ts";
+import type { Process } from "./history.ts";
 import { judge, type Judgement } from "./judgement.ts";
 import { HistoryRecorder, type RecordedProcess } from "./recorder.ts";
 import { ScheduledDriver, scheduledStorage } from "./scheduled-storage.ts";
@@ -58,6 +59,13 @@ export interface SimulationConfig {
   listPageKeys?: number;
   /** Clients poll the manifest's marker before listing (default true). */
   useMarker?: boolean;
+  /**
+   * A write deadline within the run (default: past every fault, CHECKED_TIMEOUTS).
+   * Where writes may fail, their withdrawn values are left out of the judgement.
+   */
+  writeTimeoutMs?: number;
+  /** Writes may fail (deadlines, short horizons, permanent faults): judge without the values they withdrew. */
+  writesMayFail?: boolean;
 }
 
 export interface SimulationResult extends Judgement {
@@ -107,6 +115,7 @@ export class Simulation {
   /** Liveness failures found before the end: a shutdown that left a write pending. */
   private readonly unsettled: string[] = [];
   private planted = 0;
+  private listingStalled = false;
   private readonly startedAt: number;
 
   constructor(
@@ -199,6 +208,24 @@ export class Simulation {
     c.storage.partition(ms);
   }
 
+  /** The client's access is revoked for `ms` (403 to every request), where writes may fail. */
+  revoke(client: number, ms: number): void {
+    if (this.config.writesMayFail) this.client(client)?.storage.deny(ms);
+  }
+
+  /**
+   * The client's next listing that spans pages stalls until the end of the
+   * run (FaultyStorage.stallListing), so that its sync gives up after the
+   * most pages a listing may take. Once a run, where writes may fail: a
+   * stall costs a thousand requests.
+   */
+  stallListing(client: number): void {
+    const c = this.client(client);
+    if (!c || !this.config.writesMayFail || this.listingStalled) return;
+    this.listingStalled = true;
+    c.storage.stallListing();
+  }
+
   /** Writes an object straight into the bucket, as something other than a client might. */
   plant(kind: PlantKind, key: number, ageMs: number): void {
     const objects = plantedObjects(kind, {
@@ -287,7 +314,7 @@ export class Simulation {
     }
     const storages = [...this.retired, ...this.clients.map((c) => c.storage)];
     return {
-      ...judge(this.recorder),
+      ...judge(this.recorder, this.config.writesMayFail ? clientOfProcess : undefined),
       stuck,
       faults: sumFaults(storages),
       requests: storages.reduce((sum, storage) => sum + storage.requests, 0),
@@ -313,6 +340,7 @@ export class Simulation {
       useVersioning: this.config.versioning ?? false,
       pollFrequency: POLL_MS,
       ...CHECKED_TIMEOUTS,
+      ...(this.config.writeTimeoutMs === undefined ? {} : { writeTimeoutMs: this.config.writeTimeoutMs }),
       inlineThresholdBytes: this.config.inlineThresholdBytes ?? 32,
       bounds: this.config.bounds ?? DEFAULT_BOUNDS,
       ...(this.config.checkpointPolicy ? { checkpointPolicy: this.config.checkpointPolicy } : {}),
@@ -352,6 +380,11 @@ export class Simulation {
   private key(index: number): string {
     return this.keys[index % this.keys.length]!;
   }
+}
+
+/** Process ids are `<client>.<n>`, with suffixes for notifications, final reads and abandoned operations. */
+function clientOfProcess(process: Process): string {
+  return String(process).split(".")[0]!;
 }
 
 /** What a careless caller does to a value it was given; a frozen value refuses (strict mode throws a TypeError). */

@@ -202,6 +202,53 @@ describe("FaultyStorage faults", () => {
   });
 });
 
+describe("FaultyStorage revoked access", () => {
+  it("answers 403 AccessDenied, not applied, neither retryable nor ambiguous, while revoked, and only then", async () => {
+    const world = nemesis({});
+    world.storage.deny(1_000);
+    expect(await world.put("k")).toMatchObject({ status: 403, code: "AccessDenied", retryable: false, ambiguous: false });
+    expect(world.stored("k")).toBe(false);
+    expect(world.events).toEqual([expect.objectContaining({ fault: "denied", request: "put", applied: false })]);
+    await world.clock.runUntilSettled(new Promise<void>((resolve) => world.clock.env().setTimeout(() => resolve(), 1_000)));
+    expect(await world.put("k")).toMatchObject({ status: 200 });
+    expect(world.storage.faults().denied).toBe(1);
+  });
+});
+
+describe("FaultyStorage stalled listings", () => {
+  it("a listing stalls on empty truncated pages until healed, then goes on from where it stalled", async () => {
+    const world = nemesis({});
+    for (const key of ["a", "b", "c"]) await world.put(key);
+    type Page = Awaited<ReturnType<typeof world.storage.listObjects>>;
+    const list = async (continuationToken?: string) =>
+      (await world.outcome(world.client.listObjects({ bucket: BUCKET, prefix: "", maxKeys: 2, ...(continuationToken && { continuationToken }) }))) as Page;
+    const first = await list();
+    world.storage.stallListing();
+    let token = first.nextContinuationToken;
+    for (let i = 0; i < 3; i++) {
+      const stalled = await list(token);
+      expect([stalled.contents, stalled.isTruncated, typeof stalled.date]).toEqual([[], true, "number"]);
+      if (i > 0) expect(stalled.nextContinuationToken).toBe(token);
+      token = stalled.nextContinuationToken;
+    }
+    expect((await list()).contents.map((o) => o.key)).toEqual(["a", "b"]);
+    world.storage.heal();
+    const rest = await list(token);
+    expect([rest.contents.map((o) => o.key), rest.isTruncated]).toEqual([["c"], false]);
+  });
+
+  it("a listing that stalls at its first page starts from the beginning once healed", async () => {
+    const world = nemesis({});
+    for (const key of ["a", "b"]) await world.put(key);
+    world.storage.stallListing();
+    const stalled = (await world.outcome(world.client.listObjects({ bucket: BUCKET, prefix: "", startAfter: "a" }))) as Awaited<ReturnType<typeof world.storage.listObjects>>;
+    expect([stalled.contents, stalled.isTruncated]).toEqual([[], true]);
+    world.storage.heal();
+    const resumed = await world.outcome(world.client.listObjects({ bucket: BUCKET, prefix: "", continuationToken: stalled.nextContinuationToken! }));
+    expect(resumed).toMatchObject({ contents: [{ key: "b" }], isTruncated: false });
+  });
+});
+
 describe("FaultyStorage partitions", () => {
   it("stores nothing sent during the window and everything after it", async () => {
     const world = nemesis({});

@@ -19,6 +19,7 @@ import type * as S3 from "../protocol/storage-vocabulary.ts";
 import { crashableEnv } from "./crashable-env.ts";
 import { DEFAULT_EXTRA_DELAY, type DelayDistribution } from "./delay-distributions.ts";
 import { connectionRefused, internalError, slowDown } from "./fault-errors.ts";
+import { accessDenied } from "./s3-errors.ts";
 import { faultRates, FateDice, NO_FAULTS, type FaultRates, type RequestFate } from "./request-fate.ts";
 import type { SeededRandom } from "./seeded-random.ts";
 import type { RequestKind, SimRequest } from "./sim-request.ts";
@@ -27,11 +28,11 @@ import { outcomeOf, type Outcome } from "./traffic-record.ts";
 export type { FaultRates } from "./request-fate.ts";
 
 /**
- * What `faults()` counts: the rated faults, and `partitioned`, a request or
- * answer a partition stopped. A delayed request also counts under whatever
+ * What `faults()` counts: the rated faults, `partitioned`, a request or
+ * answer a partition stopped, and `denied`, a request refused while access was revoked. A delayed request also counts under whatever
  * else befell it.
  */
-export type FaultKind = keyof FaultRates | "partitioned";
+export type FaultKind = keyof FaultRates | "partitioned" | "denied";
 
 export type FaultCounts = Record<FaultKind, number>;
 
@@ -68,6 +69,11 @@ export class FaultyStorage implements Storage {
   readonly #counts: FaultCounts = noFaultCounts();
   #rates: FaultRates;
   #partitionedUntil = -Infinity;
+  #deniedUntil = -Infinity;
+  /** Continuation tokens of stalled listings, each with where in the store's listing it stands. */
+  readonly #stalls = new Map<string, Pick<S3.ListRequest, "startAfter" | "continuationToken">>();
+  #stallArmed = false;
+  #stalling = false;
   #crashed = false;
   #requests = 0;
 
@@ -97,7 +103,36 @@ export class FaultyStorage implements Storage {
   }
 
   listObjects(request: S3.ListRequest): Promise<S3.ListResponse> {
-    return this.#exchange({ kind: "list", request }, () => this.#inner.listObjects(request));
+    const stalled = this.#stalledToken(request);
+    if (stalled === undefined) return this.#exchange({ kind: "list", request }, () => this.#inner.listObjects(request));
+    const { startAfter, continuationToken } = this.#stalls.get(stalled)!;
+    const sent: S3.ListRequest = { bucket: request.bucket, prefix: request.prefix, ...(request.maxKeys && { maxKeys: request.maxKeys }), ...(startAfter && { startAfter }), ...(continuationToken && { continuationToken }) };
+    return this.#exchange({ kind: "list", request }, async () => {
+      const response = await this.#inner.listObjects(sent);
+      // The store's Date, and nothing else of the store's page.
+      return this.#stalling ? { ...response, contents: [], isTruncated: true, nextContinuationToken: stalled } : response;
+    });
+  }
+
+  /**
+   * The next listing stalls, as servers with a pagination bug do: every
+   * page is empty, truncated and names the same continuation again, until
+   * `heal()`; then the listing goes on from where it stalled. A client must
+   * bound the pages one listing takes.
+   */
+  stallListing(): void {
+    this.#stallArmed = true;
+  }
+
+  /** The stall token standing for where the listing is, if it is (or was) stalled. */
+  #stalledToken({ startAfter, continuationToken }: S3.ListRequest): string | undefined {
+    if (continuationToken !== undefined && this.#stalls.has(continuationToken)) return continuationToken;
+    if (!this.#stallArmed) return undefined;
+    this.#stallArmed = false;
+    this.#stalling = true;
+    const stalled = `stalled-${this.#stalls.size}`;
+    this.#stalls.set(stalled, { startAfter, continuationToken });
+    return stalled;
   }
 
   get rates(): FaultRates {
@@ -118,13 +153,26 @@ export class FaultyStorage implements Storage {
     this.#partitionedUntil = Math.max(this.#partitionedUntil, this.#env.now() + durationMs);
   }
 
+  /**
+   * Revokes the client's access for `durationMs` of env time from now, as
+   * expired or withdrawn credentials do: every request reaching the store
+   * meanwhile is answered 403 AccessDenied, not applied. Extends a revocation in progress.
+   */
+  deny(durationMs: number): void {
+    if (!(durationMs >= 0)) throw new RangeError(`deny: duration must be >= 0 ms, got ${durationMs}`);
+    this.#deniedUntil = Math.max(this.#deniedUntil, this.#env.now() + durationMs);
+  }
+
   get partitioned(): boolean {
     return this.#env.now() < this.#partitionedUntil;
   }
 
-  /** Ends any partition and sets every rate to 0. Requests already made keep the failure and delays they drew. */
+  /** Ends any partition, revocation and stalled listing, and sets every rate to 0. Requests already made keep the failure and delays they drew. */
   heal(): void {
     this.#partitionedUntil = -Infinity;
+    this.#deniedUntil = -Infinity;
+    this.#stallArmed = false;
+    this.#stalling = false;
     this.#rates = { ...NO_FAULTS };
   }
 
@@ -180,6 +228,11 @@ export class FaultyStorage implements Storage {
     lose: (fault: FaultKind, applied: boolean) => void,
     reply: (outcome: Outcome<R>, applied: boolean) => void,
   ): void {
+    if (this.#env.now() < this.#deniedUntil) {
+      this.#record("denied", sent, false);
+      reply({ ok: false, error: accessDenied() }, false);
+      return;
+    }
     switch (failure) {
       case undefined:
         void outcomeOf(send()).then((outcome) => reply(outcome, true));
@@ -220,5 +273,5 @@ export class FaultyStorage implements Storage {
 }
 
 function noFaultCounts(): FaultCounts {
-  return { ...NO_FAULTS, partitioned: 0 };
+  return { ...NO_FAULTS, partitioned: 0, denied: 0 };
 }

@@ -12,3 +12,5 @@ export const invalidArgument = (message: string) => rejected(400, "InvalidArgume
 
 export const keyTooLong = (bytes: number) =>
   rejected(400, "KeyTooLongError", `Your key is too long: ${bytes} bytes, at most 1024 allowed`);
+
+export const accessDenied = () => rejected(403, "AccessDenied", "Access Denied");

@@ -5,7 +5,7 @@ import { ProtocolError } from "./lifecycle.ts";
 import { checkpointKey, entryKey } from "./log-keys.ts";
 import { ManifestState } from "./manifest-state.ts";
 import { PROTOCOL_RULES } from "./rules.ts";
-import { SyncMachine, type SyncOutcome, type SyncRequest } from "./sync-machine.ts";
+import { MAX_PAGES, SyncMachine, type SyncOutcome, type SyncRequest } from "./sync-machine.ts";
 import type { ListedObject } from "./storage-vocabulary.ts";
 
 const T0 = 1_700_000_000_000;
@@ -170,5 +170,21 @@ describe("sync machine", () => {
     expect(sync(T0 + 31_000, true)).toBe("listed");
     expect(sync(T0 + 50_000, false)).toBe("listed");
     expect(sync(T0 + 60_000, false)).toBe("upToDate");
+  });
+
+  it("gives a listing whose pages never end up after MAX_PAGES pages, and the next sync lists afresh", () => {
+    const h = harness();
+    h.machine.handle({ type: "syncRequested" }, h.now());
+    let requests = h.drain();
+    let pages = 0;
+    while (requests.length === 1 && requests[0]!.kind === "listPage") {
+      pages++;
+      h.machine.handle({ type: "pageAnswered", requestId: requests[0]!.requestId, contents: [], isTruncated: true, nextContinuationToken: "again", date: T0 }, h.now());
+      requests = h.drain();
+    }
+    expect([pages, requests, h.machine.busy]).toEqual([MAX_PAGES, [], false]);
+    expect(h.outcomes).toContainEqual({ kind: "failed", message: `log of ${M} exceeds ${MAX_PAGES} pages`, failure: undefined });
+    h.machine.handle({ type: "syncRequested" }, h.now());
+    expect(h.drain()).toEqual([expect.objectContaining({ kind: "listPage", continuationToken: undefined })]);
   });
 });

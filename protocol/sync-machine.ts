@@ -88,10 +88,17 @@ export interface SyncConfig {
   rules: Pick<ProtocolRules, "staleCheck" | "fullReplayWindow">;
 }
 
-const MAX_PAGES = 10_000;
+/**
+ * Pages one listing may take before the sync gives up: a million log objects
+ * newer than what the replica needs at S3's 1,000 keys a page, far past what
+ * checkpoints leave; it bounds a server whose pagination never ends.
+ */
+export const MAX_PAGES = 1_000;
 /** Planted or corrupt checkpoints skipped in one sync before it gives up until the next. */
 export const MAX_UNREADABLE_CHECKPOINTS = 8;
 const FETCH_CONCURRENCY = 8;
+
+type ListedPage = Pick<Extract<SyncInput, { type: "pageAnswered" }>, "contents" | "isTruncated" | "nextContinuationToken">;
 
 interface Fetch {
   checkpoint: CheckpointRef | undefined;
@@ -120,7 +127,7 @@ export class SyncMachine {
   private listStartTs = 0;
   private pages = 0;
   /** This round's pages: judged again, without a checkpoint found unreadable, instead of listing again. */
-  private listed: Array<Pick<Extract<SyncInput, { type: "pageAnswered" }>, "contents" | "isTruncated" | "nextContinuationToken">> = [];
+  private listed: ListedPage[] = [];
   /** Bodies fetched this round, kept when a fetch gives way to another judgement of the same listing. */
   private fetchedBodies = new Map<string, string>();
   private unreadable = 0;
@@ -237,26 +244,24 @@ export class SyncMachine {
 
   /** This round's listing judged again (its rejected objects now skipped), listing on where it stopped if that is not enough. */
   private judgeAgain(now: SyncNow): void {
-    const judge = (this.judge = this.newJudge());
-    for (const page of this.listed) {
-      judge.page(page.contents);
-      if (judge.complete || !page.isTruncated) {
-        this.move("listingComplete");
-        return this.startFetching(now);
-      }
-    }
+    this.judge = this.newJudge();
+    for (const page of this.listed) if (this.judged(page, now)) return;
     this.listNextPage(this.listed.at(-1)!.nextContinuationToken);
   }
 
+  /** Judges one more page of the listing; once the listing is complete, starts fetching and returns true. */
+  private judged(page: ListedPage, now: SyncNow): boolean {
+    this.warnRejected(this.judge!.page(page.contents).rejected);
+    if (!this.judge!.complete && page.isTruncated) return false;
+    this.move("listingComplete");
+    this.startFetching(now);
+    return true;
+  }
+
   private pageAnswered(page: Extract<SyncInput, { type: "pageAnswered" }>, now: SyncNow): void {
-    const judge = this.judge!;
     this.listDate ??= page.date ?? now.storeMs - this.config.bounds.staleMs;
     this.listed.push(page);
-    this.warnRejected(judge.page(page.contents).rejected);
-    if (judge.complete || !page.isTruncated) {
-      this.move("listingComplete");
-      return this.startFetching(now);
-    }
+    if (this.judged(page, now)) return;
     if (++this.pages >= MAX_PAGES) {
       this.move("tooManyPages");
       this.outcomes.push({ kind: "failed", message: `log of ${this.config.manifest} exceeds ${MAX_PAGES} pages`, failure: undefined });

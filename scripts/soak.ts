@@ -9,25 +9,26 @@
  * its first schedule. `--world` names one of the tests' worlds (default
  * random). Prints which protocol paths and machine transitions the schedules
  * reached (jepsen/coverage.ts), and every transition of the protocol's tables
- * that none reached.
+ * that none reached. `--workers N` splits the runs over N processes (seeds
+ * S, S+1, ...) and adds up what they found.
  *
- *   npx tsx scripts/soak.ts [--runs 10000] [--world random|one-client|tight] [--seed S]
+ *   npx tsx scripts/soak.ts [--runs 10000] [--workers N] [--world NAME] [--seed S]
  *     [--path P [--shrink]] [--mutant NAME] [--keep-going] [--history FILE]
  *   npm run soak -- --help
  */
+import { fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { SingleBar, Presets } from "cli-progress";
 import { Command, InvalidArgumentError, Option } from "commander";
 import fc from "fast-check";
-import { LIFECYCLES } from "../protocol/index.ts";
 import { MUTANT_NAMES, MUTANTS, type MutantName } from "../jepsen/protocol-mutants.ts";
-import { CoverageTable, transitionMarks } from "../jepsen/coverage.ts";
-import { targetReach } from "../jepsen/coverage-targets.ts";
-import { assertCorrect, keepsClaims, simulationProperty, WORLD_NAMES, WORLDS, type WorldName } from "../jepsen/simulation-commands.ts";
+import { assertCorrect, simulationProperty, WORLD_NAMES, WORLDS, type WorldName } from "../jepsen/simulation-commands.ts";
 import type { SimulationResult } from "../jepsen/simulation.ts";
+import { SoakTally, type TallyData } from "./soak-tally.ts";
 
 interface SoakOptions {
   runs: number;
+  workers: number;
   seed?: number;
   path?: string;
   mutant?: MutantName;
@@ -36,11 +37,17 @@ interface SoakOptions {
   world: WorldName;
   shrink?: boolean;
   shrinkMinutes: number;
+  /** Set by a parent soak: report to it instead of printing. */
+  worker?: boolean;
 }
+
+/** What a worker process tells its parent. */
+type WorkerMessage = { type: "schedule"; operations: number; failed: boolean } | { type: "done"; tally: TallyData; failedAt?: string };
 
 const program = new Command("soak")
   .description("Runs simulation schedules, each a random world with faults, checked by the history checker and the reference model.")
   .addOption(new Option("--runs <n>", "schedules to run").argParser(positiveInteger).default(10_000))
+  .addOption(new Option("--workers <n>", "processes to split the runs over (seeds S, S+1, ...)").argParser(positiveInteger).default(1))
   .addOption(new Option("--world <name>", "the tests' world to draw schedules from").choices(WORLD_NAMES).default("random"))
   .option("--seed <s>", "seed of the run (default: random)", integer)
   .option("--path <p>", "replay the one schedule at this fast-check path (with --seed)")
@@ -49,91 +56,138 @@ const program = new Command("soak")
   .addOption(new Option("--mutant <name>", "run against a protocol with one rule broken").choices(MUTANT_NAMES))
   .option("--keep-going", "run every schedule and tally the failures by kind")
   .option("--history <file>", "where the first failing schedule's history goes", "soak-failure.jsonl")
+  .addOption(new Option("--worker").hideHelp())
   .showHelpAfterError("(add --help for usage)")
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .parse();
 const values = program.opts<SoakOptions>();
 if (values.shrink && values.path === undefined) program.error("error: --shrink shrinks the failing schedule --path names");
+if (values.workers > 1 && values.path !== undefined) program.error("error: --path replays one schedule, in one process");
 
 const runs = values.path === undefined ? values.runs : 1;
 const keepGoing = values.keepGoing === true && values.path === undefined;
 const seed = values.seed ?? Date.now() ^ (Math.random() * 0x100000000);
 const mutantFlag = values.mutant === undefined ? "" : ` --mutant ${values.mutant}`;
 const worldFlag = values.world === "random" ? "" : ` --world ${values.world}`;
-const replay = (path: string) => `npx tsx scripts/soak.ts${worldFlag} --seed=${seed} --path=${path}${mutantFlag}`;
-
-const totals = { schedules: 0, operations: 0, acknowledgedWrites: 0, requests: 0, virtualMs: 0, faults: {} as Record<string, number> };
-const coverage = new CoverageTable(transitionMarks(LIFECYCLES));
-const reached: Array<ReadonlyMap<string, number>> = [];
-/** Failures by what they broke, with the first schedule (its fast-check path: the run's index) of each. */
-const failures = new Map<string, { count: number; path: string }>();
-let failing: SimulationResult | undefined;
+const replay = (seedOfRun: number, path: string) => `npx tsx scripts/soak.ts${worldFlag} --seed=${seedOfRun} --path=${path}${mutantFlag}`;
 const bar = new SingleBar({ format: "soak [{bar}] {value}/{total} schedules | {eta_formatted} left | {ops} ops | {failed} failed" }, Presets.shades_classic);
-
-const record = (result: SimulationResult) => {
-  const run = totals.schedules++;
-  if (!keepsClaims(result)) {
-    // While shrinking, each failing schedule is smaller than the one before.
-    if (values.shrink || failing === undefined) failing = result;
-    const kind = brokenClaims(result);
-    const tally = failures.get(kind) ?? { count: 0, path: String(run) };
-    tally.count++;
-    failures.set(kind, tally);
-  }
-  totals.operations += result.history.operations.length;
-  totals.acknowledgedWrites += result.history.operations.filter((op) => op.writes.length > 0 && op.status === "ok").length;
-  totals.virtualMs += result.virtualMs;
-  totals.requests += result.requests;
-  for (const [kind, count] of Object.entries(result.faults)) totals.faults[kind] = (totals.faults[kind] ?? 0) + count;
-  coverage.add(result.coverage);
-  reached.push(result.coverage);
-  bar.increment(1, { ops: totals.operations, failed: [...failures.values()].reduce((sum, { count }) => sum + count, 0) });
-};
-
-const rules = values.mutant === undefined ? undefined : MUTANTS[values.mutant];
-const property = simulationProperty(WORLDS[values.world], rules, (result) => {
-  record(result);
-  if (!keepGoing) assertCorrect(result);
-});
 const started = performance.now();
-bar.start(runs, 0, { ops: 0, failed: 0 });
-const outcome = await fc.check(property, {
-  numRuns: runs,
-  seed,
-  ...(values.path !== undefined ? { path: values.path } : {}),
-  ...(values.shrink ? { interruptAfterTimeLimit: values.shrinkMinutes * 60_000 } : { endOnFailure: true }),
-});
-bar.stop();
-const seconds = (performance.now() - started) / 1000;
 
-console.log(`\nschedules run        ${totals.schedules}${values.shrink ? " (while shrinking)" : ""}`);
-console.log(`operations recorded  ${totals.operations} (${totals.acknowledgedWrites} acknowledged writes)`);
-console.log(`storage requests     ${totals.requests}`);
-console.log(`virtual time         ${(totals.virtualMs / 3_600_000).toFixed(1)} h`);
-console.log(`faults injected      ${Object.entries(totals.faults).map(([kind, n]) => `${kind} ${n}`).join(", ") || "none"}`);
-console.log(`wall time            ${seconds.toFixed(1)} s`);
-console.log(`\ncoverage (schedules reaching each protocol path and transition)\n${coverage.render()}`);
-const unreached = coverage.unreached();
-if (unreached.length > 0) console.log(`\nnever reached\n${unreached.map((mark) => `  ${mark}`).join("\n")}`);
-console.log("\npaths the simulation aims at (goal: half the schedules)");
-for (const { target, share } of targetReach(reached)) console.log(`  ${target.name.padEnd(40)} ${(100 * share).toFixed(1).padStart(5)}%`);
-console.log("");
-if (failing) writeFileSync(values.history, failing.jsonl);
-if (keepGoing) {
-  const failed = [...failures.values()].reduce((sum, { count }) => sum + count, 0);
-  console.log(`result               ${failed} of ${totals.schedules} schedules broke a claim`);
-  for (const [kind, { count, path }] of [...failures].sort((a, b) => b[1].count - a[1].count))
-    console.log(`  ${String(count).padStart(6)}  ${kind}\n          first: ${replay(path)}`);
-  if (failing) console.log(`history              ${values.history} (the first failure; check it: npx tsx jepsen/cli.ts check ${values.history})`);
-  if (failed > 0) process.exitCode = 1;
-} else if (!outcome.failed) {
-  console.log("result               0 anomalies, 0 reference-model mismatches");
-} else {
+if (values.worker) await runWorker();
+else if (values.workers > 1) await runParent();
+else await runAlone();
+
+/** Runs this process's schedules, shrinking or replaying as asked; stops at the first failure unless keeping going. */
+async function runSchedules(onSchedule: (result: SimulationResult, run: number) => void) {
+  const rules = values.mutant === undefined ? undefined : MUTANTS[values.mutant];
+  let run = 0;
+  const property = simulationProperty(WORLDS[values.world], rules, (result) => {
+    onSchedule(result, run++);
+    if (!keepGoing) assertCorrect(result);
+  });
+  return fc.check(property, {
+    numRuns: runs,
+    seed,
+    ...(values.path !== undefined ? { path: values.path } : {}),
+    ...(values.shrink ? { interruptAfterTimeLimit: values.shrinkMinutes * 60_000 } : { endOnFailure: true }),
+  });
+}
+
+async function runAlone(): Promise<void> {
+  const tally = new SoakTally();
+  let failing: SimulationResult | undefined;
+  bar.start(runs, 0, { ops: 0, failed: 0 });
+  const outcome = await runSchedules((result, run) => {
+    // While shrinking, each failing schedule is smaller than the one before.
+    if (tally.record(result, seed, run) && (values.shrink || failing === undefined)) failing = result;
+    bar.increment(1, { ops: tally.operations, failed: tally.failed });
+  });
+  bar.stop();
+  console.log(`\n${tally.render(values.shrink ? " (while shrinking)" : "", seconds())}\n`);
+  if (failing) writeFileSync(values.history, failing.jsonl);
+  if (keepGoing) return reportFailures(tally, failing ? values.history : undefined);
+  if (!outcome.failed) {
+    console.log("result               0 anomalies, 0 reference-model mismatches");
+    return;
+  }
   console.log(`result               FAILED after ${outcome.numRuns} schedules`);
-  console.log(`replay               ${replay(outcome.counterexamplePath!)}`);
+  console.log(`replay               ${replay(seed, outcome.counterexamplePath!)}`);
   console.log(`history              ${values.history} (check it: npx tsx jepsen/cli.ts check ${values.history})`);
   console.log(String(outcome.errorInstance).split("\n").slice(0, 40).join("\n"));
   process.exitCode = 1;
+}
+
+/** A share of a parent's soak: each schedule and the final tally go to the parent. */
+async function runWorker(): Promise<void> {
+  const tally = new SoakTally();
+  let failing: SimulationResult | undefined;
+  const outcome = await runSchedules((result, run) => {
+    const failed = tally.record(result, seed, run);
+    if (failed && failing === undefined) failing = result;
+    send({ type: "schedule", operations: result.history.operations.length, failed });
+  });
+  if (failing) writeFileSync(values.history, failing.jsonl);
+  const failedAt = outcome.failed && !keepGoing ? outcome.counterexamplePath! : undefined;
+  send({ type: "done", tally: tally.toData(), ...(failedAt !== undefined && { failedAt }) });
+  process.disconnect?.();
+}
+
+function send(message: WorkerMessage): void {
+  if (!process.send) throw new Error("--worker runs only as a process a soak started");
+  process.send(message);
+}
+
+/** Splits the runs over worker processes, shows their progress as one, and adds up what they found. */
+async function runParent(): Promise<void> {
+  const tally = new SoakTally();
+  const shares = Array.from({ length: values.workers }, (_, i) => Math.floor(runs / values.workers) + (i < runs % values.workers ? 1 : 0));
+  const passOn = process.argv.slice(2).filter((arg, i, args) => !/^--(runs|workers|seed|history)(=|$)/.test(arg) && !/^--(runs|workers|seed|history)$/.test(args[i - 1] ?? ""));
+  let operations = 0;
+  let failed = 0;
+  const stops: string[] = [];
+  const histories: string[] = [];
+  bar.start(runs, 0, { ops: 0, failed: 0 });
+  await Promise.all(
+    shares.map(
+      (share, i) =>
+        new Promise<void>((resolve, reject) => {
+          const history = values.history.replace(/(\.jsonl)?$/, `-${i}$1`);
+          const child = fork(process.argv[1]!, [...passOn, "--worker", "--runs", String(share), "--seed", String(seed + i), "--history", history]);
+          child.on("message", (message: WorkerMessage) => {
+            if (message.type === "schedule") {
+              operations += message.operations;
+              if (message.failed) failed++;
+              bar.increment(1, { ops: operations, failed });
+              return;
+            }
+            tally.merge(message.tally);
+            if (message.tally.failures.length > 0) histories.push(history);
+            if (message.failedAt !== undefined) stops.push(replay(seed + i, message.failedAt));
+          });
+          child.on("error", reject);
+          child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`soak worker ${i} exited with ${code}`))));
+        }),
+    ),
+  );
+  bar.stop();
+  console.log(`\n${tally.render(` (${values.workers} processes, seeds ${seed} to ${seed + values.workers - 1})`, seconds())}\n`);
+  if (keepGoing || stops.length === 0) return reportFailures(tally, histories[0]);
+  console.log(`result               FAILED (${stops.length} of ${values.workers} processes stopped at a failure)`);
+  for (const stop of stops) console.log(`replay               ${stop}`);
+  console.log(`history              ${histories.join(", ")}`);
+  process.exitCode = 1;
+}
+
+function reportFailures(tally: SoakTally, history: string | undefined): void {
+  console.log(`result               ${tally.failed} of ${tally.schedules} schedules broke a claim`);
+  for (const { kind, count, seed: seedOfRun, path } of tally.failures())
+    console.log(`  ${String(count).padStart(6)}  ${kind}\n          first: ${replay(seedOfRun, path)}`);
+  if (history) console.log(`history              ${history} (the first failure; check it: npx tsx jepsen/cli.ts check ${history})`);
+  if (tally.failed > 0) process.exitCode = 1;
+}
+
+function seconds(): number {
+  return (performance.now() - started) / 1000;
 }
 
 function integer(text: string): number {
@@ -146,12 +200,4 @@ function positiveInteger(text: string): number {
   const value = integer(text);
   if (value < 1) throw new InvalidArgumentError("not a positive integer");
   return value;
-}
-
-/** What a failing schedule broke: its anomaly types, and reference-model mismatches and stuck reads. */
-function brokenClaims(result: SimulationResult): string {
-  const kinds = Object.keys(result.check.stats.anomalyCounts).sort();
-  if (result.mismatches.length > 0) kinds.push("ReferenceMismatch");
-  if (result.stuck.length > 0) kinds.push("Stuck");
-  return kinds.join(", ") || "unknown verdict";
 }
