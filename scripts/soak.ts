@@ -70,7 +70,11 @@ const seed = values.seed ?? Date.now() ^ (Math.random() * 0x100000000);
 const mutantFlag = values.mutant === undefined ? "" : ` --mutant ${values.mutant}`;
 const worldFlag = values.world === "random" ? "" : ` --world ${values.world}`;
 const replay = (seedOfRun: number, path: string) => `npx tsx scripts/soak.ts${worldFlag} --seed=${seedOfRun} --path=${path}${mutantFlag}`;
-const bar = new SingleBar({ format: "soak [{bar}] {value}/{total} schedules | {eta_formatted} left | {ops} ops | {failed} failed" }, Presets.shades_classic);
+// Off a terminal (CI, a log file), the bar is written as a line a minute.
+const bar = new SingleBar(
+  { format: "soak [{bar}] {value}/{total} schedules | {eta_formatted} left | {ops} ops | {failed} failed", noTTYOutput: true, notTTYSchedule: 60_000 },
+  Presets.shades_classic,
+);
 const started = performance.now();
 
 if (values.worker) await runWorker();
