@@ -116,7 +116,8 @@ export class Committer {
         this.ctx.storage.listObjects({ bucket, prefix: request.key, maxKeys: 1 }).then(
           (listing) => {
             const found = listing.contents.find((object) => object.key === request.key);
-            this.handle({ type: "lookUpAnswered", requestId, found: found && { lastModified: found.lastModified }, date: listing.date });
+            const answer = { requestId, found: found && { lastModified: found.lastModified }, truncated: listing.isTruncated, date: listing.date };
+            this.handle({ type: "lookUpAnswered", ...answer });
           },
           (error: unknown) => this.handle({ type: "lookUpFailed", requestId, failure: failureOf(error) }),
         );

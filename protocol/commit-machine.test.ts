@@ -69,7 +69,7 @@ describe("commit machine: lifecycle tables", () => {
     expect(() => h.handle({ type: "putAnswered", requestId: put!.requestId, status: 200, date: h.time })).toThrow(ProtocolError);
     const [lookUp] = h.fire();
     expect(lookUp).toMatchObject({ kind: "lookUp" });
-    h.handle({ type: "lookUpAnswered", requestId: lookUp!.requestId, found: { lastModified: T0 }, date: h.time });
+    h.handle({ type: "lookUpAnswered", requestId: lookUp!.requestId, found: { lastModified: T0 }, truncated: false, date: h.time });
     expect(h.results()).toEqual([expect.objectContaining({ kind: "acked", writeIds: [1] })]);
   });
 });
@@ -103,11 +103,24 @@ describe("commit machine: outcomes", () => {
     const [lookUp] = h.fire();
     expect(h.time).toBe(T0 + lagMs(DEFAULT_BOUNDS));
     expect(lookUp).toEqual({ requestId: expect.any(Number), kind: "lookUp", key: (put as { key: string }).key });
-    const [again] = h.handle({ type: "lookUpAnswered", requestId: lookUp!.requestId, found: undefined, date: h.time });
+    const [again] = h.handle({ type: "lookUpAnswered", requestId: lookUp!.requestId, found: undefined, truncated: false, date: h.time });
     expect(again).toBeUndefined();
     const [recommit] = h.fire();
     expect(recommit).toMatchObject({ kind: "putEntry" });
     expect((recommit as { key: string }).key).not.toBe((put as { key: string }).key);
+  });
+
+  it("a look-up whose listing is truncated before the entry's key proves nothing: it looks again", () => {
+    const h = harness();
+    const [put] = h.submit(1);
+    h.handle({ type: "putFailed", requestId: put!.requestId, failure: lost });
+    const [lookUp] = h.fire();
+    expect(h.handle({ type: "lookUpAnswered", requestId: lookUp!.requestId, found: undefined, truncated: true, date: h.time })).toEqual([]);
+    expect(h.results()).toEqual([]);
+    const [again] = h.fire();
+    expect(again).toEqual({ requestId: expect.any(Number), kind: "lookUp", key: (put as { key: string }).key });
+    h.handle({ type: "lookUpAnswered", requestId: again!.requestId, found: { lastModified: T0 }, truncated: true, date: h.time });
+    expect(h.results()).toEqual([expect.objectContaining({ kind: "acked" })]);
   });
 
   it("leaves the outcome unknown when the look-up comes after the retention horizon", () => {
@@ -115,7 +128,7 @@ describe("commit machine: outcomes", () => {
     const [put] = h.submit(1);
     h.handle({ type: "putFailed", requestId: put!.requestId, failure: lost });
     const [lookUp] = h.fire();
-    h.handle({ type: "lookUpAnswered", requestId: lookUp!.requestId, found: undefined, date: T0 + retentionMs(DEFAULT_BOUNDS) });
+    h.handle({ type: "lookUpAnswered", requestId: lookUp!.requestId, found: undefined, truncated: false, date: T0 + retentionMs(DEFAULT_BOUNDS) });
     expect(h.results()).toEqual([expect.objectContaining({ kind: "failed", outcome: "unknown" })]);
     expect(h.machine.idle).toBe(true);
   });
@@ -193,7 +206,7 @@ describe("commit machine against a faulty store", () => {
         const succeed = (request: CommitRequest) => {
           const found = stored.get(request.kind === "lookUp" ? request.key : "");
           if (request.kind === "putEntry") machine.handle({ type: "putAnswered", requestId: request.requestId, status: 200, date: time }, now());
-          else if (request.kind === "lookUp") machine.handle({ type: "lookUpAnswered", requestId: request.requestId, found, date: time }, now());
+          else if (request.kind === "lookUp") machine.handle({ type: "lookUpAnswered", requestId: request.requestId, found, truncated: false, date: time }, now());
           else machine.handle({ type: "markerAnswered", requestId: request.requestId }, now());
         };
         const fail = (request: CommitRequest, failure: RequestFailure) => {

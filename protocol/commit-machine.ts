@@ -15,8 +15,8 @@
  * - an entry is acknowledged only once it is known valid, by the PUT's Date
  *   or by a look-up of its own key: the verdict every reader reaches;
  * - an ambiguous PUT is never re-sent: the machine waits until the entry can
- *   no longer land validly (ts + stale bound + margin) and looks; absent (and
- *   looked at before the retention horizon) means never landed
+ *   no longer land validly (ts + stale bound + margin) and looks; absent from
+ *   a complete listing (looked at before the retention horizon) means never landed
  *   (log-retention.ts); a look-up that cannot tell leaves the outcome unknown;
  * - writes known not to count go first into a later entry under a new key,
  *   until their deadline (`writeTimeoutMs` after submission); then they fail.
@@ -124,7 +124,8 @@ export type CommitEvent =
   | { type: "contentFailed"; writeId: number; message: string }
   | { type: "putAnswered"; requestId: number; status: number; date: number | undefined }
   | { type: "putFailed"; requestId: number; failure: RequestFailure }
-  | { type: "lookUpAnswered"; requestId: number; found: { lastModified: number } | undefined; date: number | undefined }
+  /** `truncated`: the listing said more keys follow, so a key it did not show may still exist. */
+  | { type: "lookUpAnswered"; requestId: number; found: { lastModified: number } | undefined; truncated: boolean; date: number | undefined }
   | { type: "lookUpFailed"; requestId: number; failure: RequestFailure }
   | { type: "markerAnswered"; requestId: number }
   | { type: "markerFailed"; requestId: number; failure: RequestFailure }
@@ -222,7 +223,7 @@ export class CommitMachine {
         this.putFailed(this.entryFor(event.requestId, "putting"), event.failure, now);
         return;
       case "lookUpAnswered":
-        this.lookUpAnswered(this.entryFor(event.requestId, "lookingUp"), event.found, event.date, now);
+        this.lookUpAnswered(this.entryFor(event.requestId, "lookingUp"), event, now);
         return;
       case "lookUpFailed":
         this.lookUpFailed(this.entryFor(event.requestId, "lookingUp"), event.failure, now);
@@ -329,7 +330,11 @@ export class CommitMachine {
     this.timerFired(now);
   }
 
-  private lookUpAnswered(entry: EntryRecord, found: { lastModified: number } | undefined, date: number | undefined, now: Now): void {
+  private lookUpAnswered(entry: EntryRecord, { found, truncated, date }: Extract<CommitEvent, { type: "lookUpAnswered" }>, now: Now): void {
+    if (!found && truncated) {
+      const message = "its look-up's listing was truncated before the entry's key: absence not shown";
+      return this.lookUpFailed(entry, { storageError: true, retryable: true, ambiguous: false, message }, now);
+    }
     const listDate = date ?? now.storeMs + this.config.bounds.staleMs;
     const verdict = judgeLookUp(entry.batch.entry.ts, found, listDate, this.config.bounds, this.config.rules.staleCheck);
     if (verdict.outcome === "valid") {

@@ -4,11 +4,13 @@
 # Idempotent: exits 0 at once when the gateway already answers.
 set -euo pipefail
 
-repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SERVER_NAME=rgw
+SERVER_PORT=7480
+source "$(dirname "${BASH_SOURCE[0]}")/servers/lib.sh"
 RGW_DIR="${RGW_DIR:-$repo_root/.rgw}"
 RGW_DIR="$(mkdir -p "$RGW_DIR" && cd "$RGW_DIR" && pwd)"
-RGW_HOST=127.0.0.1
-RGW_PORT=7480
+RGW_HOST=$SERVER_HOST
+RGW_PORT=$SERVER_PORT
 ACCESS_KEY=mps3testaccesskey
 SECRET_KEY=mps3testsecretkey
 TIMEOUT_S="${RGW_START_TIMEOUT:-60}"
@@ -20,15 +22,6 @@ fail() {
   exit 1
 }
 
-gateway_answers() {
-  local status
-  { exec 3<>"/dev/tcp/$RGW_HOST/$RGW_PORT"; } 2>/dev/null || return 1
-  printf 'GET / HTTP/1.0\r\nHost: %s\r\n\r\n' "$RGW_HOST" >&3
-  read -r -t 2 status <&3 || true
-  exec 3>&-
-  [[ "$status" == HTTP/* ]]
-}
-
 write_env_file() {
   cat >"$RGW_DIR/env" <<EOF
 MPS3_S3_ENDPOINT=http://$RGW_HOST:$RGW_PORT
@@ -38,7 +31,7 @@ AWS_REGION=us-east-1
 EOF
 }
 
-if [[ -f "$RGW_DIR/env" ]] && gateway_answers; then
+if [[ -f "$RGW_DIR/env" ]] && server_answers; then
   echo "rgw-start: already running at http://$RGW_HOST:$RGW_PORT"
   exit 0
 fi
@@ -122,7 +115,7 @@ ceph_cli ceph-osd --id 0
 ceph_cli radosgw -n client.rgw.mps3
 
 # The gateway listens only once it has created its pools.
-until gateway_answers; do
+until server_answers; do
   remaining >/dev/null
   sleep 0.1
 done

@@ -109,7 +109,7 @@ async function runAlone(): Promise<void> {
   bar.stop();
   console.log(`\n${tally.render(values.shrink ? " (while shrinking)" : "", seconds())}\n`);
   if (failing) writeFileSync(values.history, failing.jsonl);
-  if (keepGoing) return reportFailures(tally, failing ? values.history : undefined);
+  if (keepGoing) return reportFailures(tally, () => (failing ? values.history : undefined));
   if (!outcome.failed) {
     console.log("result               0 anomalies, 0 reference-model mismatches");
     return;
@@ -149,7 +149,7 @@ async function runParent(): Promise<void> {
   let operations = 0;
   let failed = 0;
   const stops: string[] = [];
-  const histories: string[] = [];
+  const histories = new Map<number, string>();
   bar.start(runs, 0, { ops: 0, failed: 0 });
   await Promise.all(
     shares.map(
@@ -165,7 +165,7 @@ async function runParent(): Promise<void> {
               return;
             }
             tally.merge(message.tally);
-            if (message.tally.failures.length > 0) histories.push(history);
+            if (message.tally.failures.length > 0) histories.set(seed + i, history);
             if (message.failedAt !== undefined) stops.push(replay(seed + i, message.failedAt));
           });
           child.on("error", reject);
@@ -175,18 +175,21 @@ async function runParent(): Promise<void> {
   );
   bar.stop();
   console.log(`\n${tally.render(` (${values.workers} processes, seeds ${seed} to ${seed + values.workers - 1})`, seconds())}\n`);
-  if (keepGoing || stops.length === 0) return reportFailures(tally, histories[0]);
+  if (keepGoing || stops.length === 0) return reportFailures(tally, (seedOfRun) => histories.get(seedOfRun));
   console.log(`result               FAILED (${stops.length} of ${values.workers} processes stopped at a failure)`);
   for (const stop of stops) console.log(`replay               ${stop}`);
-  console.log(`history              ${histories.join(", ")}`);
+  console.log(`history              ${[...histories.values()].join(", ")}`);
   process.exitCode = 1;
 }
 
-function reportFailures(tally: SoakTally, history: string | undefined): void {
+/** `historyOf` names the file holding the first failing history of a process's seed. */
+function reportFailures(tally: SoakTally, historyOf: (seedOfRun: number) => string | undefined): void {
   console.log(`result               ${tally.failed} of ${tally.schedules} schedules broke a claim`);
-  for (const { kind, count, seed: seedOfRun, path } of tally.failures())
+  const failures = tally.failures();
+  for (const { kind, count, seed: seedOfRun, path } of failures)
     console.log(`  ${String(count).padStart(6)}  ${kind}\n          first: ${replay(seedOfRun, path)}`);
-  if (history) console.log(`history              ${history} (the first failure; check it: npx tsx jepsen/cli.ts check ${history})`);
+  const history = failures[0] && historyOf(failures[0].seed);
+  if (history) console.log(`history              ${history} (the first failure of seed ${failures[0]!.seed}; check it: npx tsx jepsen/cli.ts check ${history})`);
   if (tally.failed > 0) process.exitCode = 1;
 }
 

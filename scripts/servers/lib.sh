@@ -74,21 +74,25 @@ ENV
   echo "$SERVER_NAME-start: listening on http://$SERVER_HOST:$SERVER_PORT after $((SECONDS - server_started_at))s; env in $SERVER_DIR/env"
 }
 
-# Stops the recorded process (its whole process group) and waits for it to go.
-server_stop() {
-  local pid
-  rm -f "$SERVER_DIR/env"
-  [[ -f "$SERVER_DIR/pid" ]] || return 0
-  pid="$(cat "$SERVER_DIR/pid")"
+# Stops a process (its whole process group, when it leads one) and waits for it to go; $2 names it in messages.
+server_stop_pid() {
+  local pid=$1 what=$2
   if kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null; then
     for ((i = 0; i < SERVER_STOP_WAIT_S * 10; i++)); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
     if kill -0 "$pid" 2>/dev/null; then
-      echo "$SERVER_NAME-stop: pid $pid ignored SIGTERM for ${SERVER_STOP_WAIT_S}s, killing it" >&2
+      echo "$SERVER_NAME-stop: $what (pid $pid) ignored SIGTERM for ${SERVER_STOP_WAIT_S}s, killing it" >&2
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     fi
   fi
+}
+
+# Stops the recorded process and waits for it to go.
+server_stop() {
+  rm -f "$SERVER_DIR/env"
+  [[ -f "$SERVER_DIR/pid" ]] || return 0
+  server_stop_pid "$(cat "$SERVER_DIR/pid")" "$SERVER_NAME"
   rm -f "$SERVER_DIR/pid"
 }
