@@ -51,7 +51,7 @@ describe("simulation: every claim holds under faults and chosen interleavings", 
     await fc.assert(correctnessProperty(WORLDS.tight), { numRuns: 25, endOnFailure: true });
   }, 300_000);
 
-  it("60 worlds where writes fail (deadlines, short horizons, revoked access, stalled listings) keep every claim but the withdrawn values, and take each way a write fails", async () => {
+  it("80 worlds where writes fail (deadlines, short horizons, revoked access, stalled listings) keep every claim but the withdrawn values, and take each way a write fails", async () => {
     const reached = new Map<string, number>();
     let operations = 0;
     let withdrawn = 0;
@@ -61,7 +61,7 @@ describe("simulation: every claim holds under faults and chosen interleavings", 
         withdrawn += result.withdrawn;
         for (const mark of WRITE_FAILURES) if ((result.coverage.get(mark) ?? 0) > 0) reached.set(mark, (reached.get(mark) ?? 0) + 1);
       }),
-      { numRuns: 60, endOnFailure: true },
+      { numRuns: 80, endOnFailure: true },
     );
     console.log(`failing-writes worlds: ${withdrawn} of ${operations} operations left out as observations of withdrawn values; schedules reaching each way a write fails:\n${WRITE_FAILURES.map((mark) => `  ${mark.padEnd(60)} ${reached.get(mark) ?? 0}`).join("\n")}`);
     expect(WRITE_FAILURES.filter((mark) => !reached.has(mark))).toEqual([]);
