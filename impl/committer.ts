@@ -116,8 +116,13 @@ export class Committer {
         this.ctx.storage.listObjects({ bucket, prefix: request.key, maxKeys: 1 }).then(
           (listing) => {
             const found = listing.contents.find((object) => object.key === request.key);
-            const answer = { requestId, found: found && { lastModified: found.lastModified }, truncated: listing.isTruncated, date: listing.date };
-            this.handle({ type: "lookUpAnswered", ...answer });
+            this.handle({
+              type: "lookUpAnswered",
+              requestId,
+              found: found && { lastModified: found.lastModified },
+              truncated: listing.isTruncated,
+              date: listing.date,
+            });
           },
           (error: unknown) => this.handle({ type: "lookUpFailed", requestId, failure: failureOf(error) }),
         );

@@ -21,10 +21,16 @@ export const COVERAGE_TARGETS: readonly CoverageTarget[] = [
   },
 ];
 
+/** Whether one schedule (given by its marks' hits) reached each target, in COVERAGE_TARGETS' order. */
+export function reachedTargets(hits: ReadonlyMap<string, number>): boolean[] {
+  return COVERAGE_TARGETS.map((target) => reachesAny(hits, target.marks));
+}
+
 /** Per target, the share of the schedules (each given by its marks' hits) that reached it. */
 export function targetReach(schedules: readonly ReadonlyMap<string, number>[]): Array<{ target: CoverageTarget; share: number }> {
-  return COVERAGE_TARGETS.map((target) => ({
+  const reached = schedules.map(reachedTargets);
+  return COVERAGE_TARGETS.map((target, i) => ({
     target,
-    share: schedules.length === 0 ? 0 : schedules.filter((hits) => reachesAny(hits, target.marks)).length / schedules.length,
+    share: schedules.length === 0 ? 0 : reached.filter((targets) => targets[i]).length / schedules.length,
   }));
 }

@@ -184,7 +184,6 @@ export function simulationConfig(shape: WorldShape = {}, rules?: ProtocolRules):
         ? config
         : {
             ...config,
-            writesMayFail: true,
             writeTimeoutMs,
             bounds: { ...config.bounds!, retentionMs: Math.max(retentionMs, 2 * lagMs(config.bounds!)) },
           },

@@ -61,11 +61,10 @@ export interface SimulationConfig {
   useMarker?: boolean;
   /**
    * A write deadline within the run (default: past every fault, CHECKED_TIMEOUTS).
-   * Where writes may fail, their withdrawn values are left out of the judgement.
+   * With one, writes may fail: access may be revoked and a listing stall, and
+   * the judgement leaves out the values failed writes withdrew.
    */
   writeTimeoutMs?: number;
-  /** Writes may fail (deadlines, short horizons, permanent faults): judge without the values they withdrew. */
-  writesMayFail?: boolean;
 }
 
 export interface SimulationResult extends Judgement {
@@ -135,6 +134,11 @@ export class Simulation {
     this.keys = Array.from({ length: config.keys }, (_, i) => `k${i}`);
     this.clocks = [...config.clocks];
     this.clocks.forEach((_, index) => this.clients.push(this.startClient(index, 0)));
+  }
+
+  /** Writes may fail (jepsen/withdrawn-observations.ts): the run has a write deadline of its own. */
+  private get writesMayFail(): boolean {
+    return this.config.writeTimeoutMs !== undefined;
   }
 
   get clientCount(): number {
@@ -210,7 +214,7 @@ export class Simulation {
 
   /** The client's access is revoked for `ms` (403 to every request), where writes may fail. */
   revoke(client: number, ms: number): void {
-    if (this.config.writesMayFail) this.client(client)?.storage.deny(ms);
+    if (this.writesMayFail) this.client(client)?.storage.deny(ms);
   }
 
   /**
@@ -221,7 +225,7 @@ export class Simulation {
    */
   stallListing(client: number): void {
     const c = this.client(client);
-    if (!c || !this.config.writesMayFail || this.listingStalled) return;
+    if (!c || !this.writesMayFail || this.listingStalled) return;
     this.listingStalled = true;
     c.storage.stallListing();
   }
@@ -314,7 +318,7 @@ export class Simulation {
     }
     const storages = [...this.retired, ...this.clients.map((c) => c.storage)];
     return {
-      ...judge(this.recorder, this.config.writesMayFail ? clientOfProcess : undefined),
+      ...judge(this.recorder, this.writesMayFail ? clientOfProcess : undefined),
       stuck,
       faults: sumFaults(storages),
       requests: storages.reduce((sum, storage) => sum + storage.requests, 0),

@@ -29,8 +29,8 @@ export type { FaultRates } from "./request-fate.ts";
 
 /**
  * What `faults()` counts: the rated faults, `partitioned`, a request or
- * answer a partition stopped, and `denied`, a request refused while access was revoked. A delayed request also counts under whatever
- * else befell it.
+ * answer a partition stopped, and `denied`, a request refused while access
+ * was revoked. A delayed request also counts under whatever else befell it.
  */
 export type FaultKind = keyof FaultRates | "partitioned" | "denied";
 

@@ -5,8 +5,8 @@
  * parent can merge them.
  */
 import { LIFECYCLES } from "../protocol/index.ts";
-import { CoverageTable, reachesAny, transitionMarks, type CoverageRow } from "../jepsen/coverage.ts";
-import { COVERAGE_TARGETS } from "../jepsen/coverage-targets.ts";
+import { CoverageTable, transitionMarks, type CoverageRow } from "../jepsen/coverage.ts";
+import { COVERAGE_TARGETS, reachedTargets } from "../jepsen/coverage-targets.ts";
 import { keepsClaims } from "../jepsen/simulation-commands.ts";
 import type { SimulationResult } from "../jepsen/simulation.ts";
 
@@ -61,8 +61,8 @@ export class SoakTally {
     data.requests += result.requests;
     for (const [kind, count] of Object.entries(result.faults)) data.faults[kind] = (data.faults[kind] ?? 0) + count;
     this.coverage.add(result.coverage);
-    COVERAGE_TARGETS.forEach((target, i) => {
-      if (reachesAny(result.coverage, target.marks)) data.targets[i]!++;
+    reachedTargets(result.coverage).forEach((reached, i) => {
+      if (reached) data.targets[i]!++;
     });
     if (keepsClaims(result)) return false;
     this.fail({ kind: brokenClaims(result), count: 1, seed, path: String(run) });

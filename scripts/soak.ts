@@ -145,7 +145,7 @@ function send(message: WorkerMessage): void {
 async function runParent(): Promise<void> {
   const tally = new SoakTally();
   const shares = Array.from({ length: values.workers }, (_, i) => Math.floor(runs / values.workers) + (i < runs % values.workers ? 1 : 0));
-  const passOn = process.argv.slice(2).filter((arg, i, args) => !/^--(runs|workers|seed|history)(=|$)/.test(arg) && !/^--(runs|workers|seed|history)$/.test(args[i - 1] ?? ""));
+  const passOn = ["--world", values.world, ...(values.mutant ? ["--mutant", values.mutant] : []), ...(keepGoing ? ["--keep-going"] : [])];
   let operations = 0;
   let failed = 0;
   const stops: string[] = [];
