@@ -30,6 +30,8 @@ export interface ListingResult {
   entries: EntryRef[];
   /** The checkpoint to load first, when the entries alone cannot be trusted to be complete. */
   checkpoint: CheckpointRef | undefined;
+  /** `checkpoint` and the next older valid ones, newest first, as many as were asked for: where to fall back if it does not decode. */
+  candidates: CheckpointRef[];
 }
 
 export interface KnownLog {
@@ -51,11 +53,14 @@ export interface KnownLog {
  * is gone, the listing shows two valid checkpoints above W. A warm listing
  * that reaches W first is complete without any checkpoint; one that meets a
  * second checkpoint above W (or runs out) starts from the newest checkpoint
- * it saw instead.
+ * it saw instead. Asked for more than one candidate checkpoint, a listing
+ * that needs one goes on until it has seen that many.
  */
 export class ListingJudge {
   private readonly entries: EntryRef[] = [];
-  private newestCheckpoint: CheckpointRef | undefined;
+  private readonly checkpoints: CheckpointRef[] = [];
+  private checkpointsSeen = 0;
+  private needsCheckpoint = false;
   private reachedWatermark = false;
   private done = false;
 
@@ -65,6 +70,7 @@ export class ListingJudge {
     private readonly known: KnownLog,
     private readonly bounds: TimingBounds,
     private readonly checkStale = true,
+    private readonly candidatesWanted = 1,
   ) {}
 
   get complete(): boolean {
@@ -93,11 +99,11 @@ export class ListingJudge {
       if (!validity.valid) rejected.push({ key: object.key, reason: validity.reason });
       else if (parsed.kind === "entry") {
         if (!this.known.knows(parsed)) this.entries.push({ ...parsed, key: object.key, lastModified: object.lastModified });
-      } else if (this.newestCheckpoint === undefined) {
-        this.newestCheckpoint = { key: object.key, ts: parsed.ts };
-        this.done = this.known.watermark < 0;
       } else {
-        this.done = true;
+        if (this.checkpoints.length < this.candidatesWanted) this.checkpoints.push({ key: object.key, ts: parsed.ts });
+        this.checkpointsSeen++;
+        this.needsCheckpoint ||= this.known.watermark < 0 || this.checkpointsSeen >= 2;
+        this.done = this.needsCheckpoint && this.checkpointsSeen >= this.candidatesWanted;
       }
       if (this.done) break;
     }
@@ -106,9 +112,10 @@ export class ListingJudge {
 
   /** What to fetch, once the listing is complete or has run out. */
   result(): ListingResult {
-    const checkpoint = this.reachedWatermark ? undefined : this.newestCheckpoint;
+    const candidates = this.reachedWatermark && !this.needsCheckpoint ? [] : [...this.checkpoints];
+    const checkpoint = candidates[0];
     const entries = checkpoint ? this.entries.filter((entry) => entry.ts > checkpoint.ts) : [...this.entries];
-    return { entries, checkpoint };
+    return { entries, checkpoint, candidates };
   }
 }
 

@@ -5,7 +5,7 @@ import { ProtocolError } from "./lifecycle.ts";
 import { checkpointKey, entryKey } from "./log-keys.ts";
 import { ManifestState } from "./manifest-state.ts";
 import { PROTOCOL_RULES } from "./rules.ts";
-import { MAX_PAGES, SyncMachine, type SyncOutcome, type SyncRequest } from "./sync-machine.ts";
+import { MAX_PAGES, MAX_UNREADABLE_CHECKPOINTS, SyncMachine, type SyncOutcome, type SyncRequest } from "./sync-machine.ts";
 import type { ListedObject } from "./storage-vocabulary.ts";
 
 const T0 = 1_700_000_000_000;
@@ -18,6 +18,8 @@ function harness(state = new ManifestState()) {
   const outcomes: SyncOutcome[] = [];
   const sent: SyncRequest[] = [];
   let time = T0;
+  /** Rounds of body fetches the last `run` took: each waits for the slowest request of the one before. */
+  let fetchRounds = 0;
   const now = () => ({ localMs: time, storeMs: time });
   const drain = () => {
     const requests: SyncRequest[] = [];
@@ -35,7 +37,9 @@ function harness(state = new ManifestState()) {
   const run = (answeredAt = time) => {
     let requests = (machine.handle({ type: "syncRequested" }, now()), drain());
     time = answeredAt;
+    fetchRounds = 0;
     while (requests.length > 0) {
+      if (requests.some((r) => r.kind === "getBody")) fetchRounds++;
       const next: SyncRequest[] = [];
       for (const request of requests) {
         if (request.kind === "listPage") {
@@ -59,7 +63,7 @@ function harness(state = new ManifestState()) {
     objects.set(entryKey(M, ts, session, seq), { body: encodeEntry({ ts, session, seq, ops: [[`k${ts}`, { value: ts }]] }), lastModified });
   const putCheckpoint = (ts: number, body?: string) =>
     objects.set(checkpointKey(M, ts), { body: body ?? encodeCheckpoint({ ts, state: [["cp", { value: ts }]] }), lastModified: ts + 20_000 });
-  return { machine, objects, outcomes, sent, run, putEntry, putCheckpoint, drain, now, at: (ms: number) => (time = ms) };
+  return { machine, objects, outcomes, sent, run, putEntry, putCheckpoint, drain, now, at: (ms: number) => (time = ms), fetchRounds: () => fetchRounds };
 }
 
 describe("sync machine", () => {
@@ -121,6 +125,29 @@ describe("sync machine", () => {
     const fetched = h.sent.flatMap((r) => (r.kind === "getBody" ? [r.key] : []));
     expect(fetched).toHaveLength(8);
     expect(new Set(fetched).size).toBe(8);
+  });
+
+  it("once a checkpoint is unreadable, fetches the older candidates at once rather than one round each", () => {
+    const h = harness();
+    h.putCheckpoint(T0 - 90_000);
+    h.putEntry(T0 - 80_000);
+    for (let i = 0; i < 6; i++) h.putCheckpoint(T0 - 70_000 + i * 1_000, "{planted");
+    h.putEntry(T0 - 50_000);
+    expect(h.run()).toMatchObject({ log: { checkpoint: { ts: T0 - 90_000 }, entries: [{ ts: T0 - 80_000 }, { ts: T0 - 50_000 }] } });
+    // The newest alone (a checkpoint can be large), then the next 7 together, then the entries above the readable one.
+    expect(h.fetchRounds()).toBe(3);
+  });
+
+  it("gives a round up after MAX_UNREADABLE_CHECKPOINTS unreadable ones, and the next sync goes on past them", () => {
+    const h = harness();
+    h.putCheckpoint(T0 - 90_000);
+    for (let i = 0; i < MAX_UNREADABLE_CHECKPOINTS + 1; i++) h.putCheckpoint(T0 - 70_000 + i * 1_000, "{planted");
+    expect(h.run()).toBeUndefined();
+    expect(h.outcomes).toContainEqual(expect.objectContaining({ kind: "failed", message: expect.stringMatching(/unreadable/) }));
+    expect(h.fetchRounds()).toBe(2);
+    h.outcomes.length = 0;
+    expect(h.run()).toMatchObject({ log: { checkpoint: { ts: T0 - 90_000 } } });
+    expect(h.fetchRounds()).toBe(2);
   });
 
   it("starts over from a checkpoint when an object vanishes mid-sync, and drops late answers of the failed fetch", () => {

@@ -101,7 +101,8 @@ const FETCH_CONCURRENCY = 8;
 type ListedPage = Pick<Extract<SyncInput, { type: "pageAnswered" }>, "contents" | "isTruncated" | "nextContinuationToken">;
 
 interface Fetch {
-  checkpoint: CheckpointRef | undefined;
+  /** The checkpoint and, once one was found unreadable this sync, older ones fetched with it: newest first. */
+  candidates: CheckpointRef[];
   entries: EntryRef[];
   waiting: Array<{ key: string; ts: number; checkpoint: boolean }>;
   bodies: Map<string, string>;
@@ -239,7 +240,9 @@ export class SyncMachine {
         : { watermark: this.log.watermark, knows: (order: Order) => this.log.knows(order) }),
       skips: (key: string) => this.rejected.has(key),
     };
-    return new ListingJudge(this.config.manifest, known, this.config.bounds, this.config.rules.staleCheck);
+    // The first checkpoint alone (it can be large); after an unreadable one, as many older ones at once as the sync may still skip.
+    const candidates = this.unreadable === 0 ? 1 : Math.min(FETCH_CONCURRENCY, MAX_UNREADABLE_CHECKPOINTS - this.unreadable);
+    return new ListingJudge(this.config.manifest, known, this.config.bounds, this.config.rules.staleCheck, candidates);
   }
 
   /** This round's listing judged again (its rejected objects now skipped), listing on where it stopped if that is not enough. */
@@ -279,9 +282,10 @@ export class SyncMachine {
     const result = this.judge!.result();
     const checkpoint = result.checkpoint && result.checkpoint.ts > this.log.watermark ? result.checkpoint : undefined;
     const entries = checkpoint ? result.entries : result.entries.filter((entry) => !this.log.knows(entry));
-    const wanted = [...(checkpoint ? [{ key: checkpoint.key, ts: checkpoint.ts, checkpoint: true }] : []), ...entries.map((e) => ({ key: e.key, ts: e.ts, checkpoint: false }))];
+    const candidates = !checkpoint ? [] : this.fetchedBodies.has(checkpoint.key) ? [checkpoint] : result.candidates.filter((c) => c.ts > this.log.watermark);
+    const wanted = [...candidates.map((c) => ({ key: c.key, ts: c.ts, checkpoint: true })), ...entries.map((e) => ({ key: e.key, ts: e.ts, checkpoint: false }))];
     this.fetch = {
-      checkpoint,
+      candidates,
       entries,
       waiting: wanted.filter(({ key }) => !this.fetchedBodies.has(key)),
       bodies: this.fetchedBodies,
@@ -321,11 +325,16 @@ export class SyncMachine {
   private finishFetching(now: SyncNow): void {
     const fetch = this.fetch!;
     let checkpoint: Checkpoint | undefined;
-    if (fetch.checkpoint) {
-      const decoded = decodeCheckpoint(fetch.bodies.get(fetch.checkpoint.key)!);
-      if (decoded.ok && decoded.value.ts === fetch.checkpoint.ts) checkpoint = decoded.value;
-      else return this.checkpointUnreadable(fetch.checkpoint, decoded.ok ? "body does not match its key" : decoded.reason, now);
+    const unreadable: Array<{ ref: CheckpointRef; reason: string }> = [];
+    for (const ref of fetch.candidates) {
+      const decoded = decodeCheckpoint(fetch.bodies.get(ref.key)!);
+      if (decoded.ok && decoded.value.ts === ref.ts) {
+        checkpoint = decoded.value;
+        break;
+      }
+      unreadable.push({ ref, reason: decoded.ok ? "body does not match its key" : decoded.reason });
     }
+    if (unreadable.length > 0) return this.checkpointsUnreadable(unreadable, now);
     const entries: Entry[] = [];
     for (const ref of fetch.entries) {
       const decoded = decodeEntry(fetch.bodies.get(ref.key)!);
@@ -338,10 +347,11 @@ export class SyncMachine {
     this.outcomes.push({ kind: "fetched", log: { checkpoint, entries: entries.sort(compareOrder), settledTs: fetch.settledTs } });
   }
 
-  /** The checkpoint is skipped from now on, and the log judged again without it. */
-  private checkpointUnreadable(ref: CheckpointRef, reason: string, now: SyncNow): void {
-    this.reject(ref.key, ref.ts, reason);
-    if (++this.unreadable >= MAX_UNREADABLE_CHECKPOINTS) {
+  /** The checkpoints are skipped from now on, and the log judged again without them (the next readable one's body is kept). */
+  private checkpointsUnreadable(unreadable: Array<{ ref: CheckpointRef; reason: string }>, now: SyncNow): void {
+    for (const { ref, reason } of unreadable) this.reject(ref.key, ref.ts, reason);
+    this.unreadable += unreadable.length;
+    if (this.unreadable >= MAX_UNREADABLE_CHECKPOINTS) {
       this.move("tooManyUnreadable");
       this.fetch = undefined;
       this.unreadable = 0;
