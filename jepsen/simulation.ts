@@ -293,6 +293,7 @@ export class Simulation {
   /** Heals every fault, lets the system settle, takes final reads and judges the history. */
   async finish(): Promise<SimulationResult> {
     for (const c of this.clients) c.storage.heal();
+    this.driver.heal();
     const settled = (c: SimClient) =>
       c.gone === "crashed" || (c.processes.every((p) => !p.busy) && (c.gone !== "left" || c.shutDown));
     await this.driver.run(10 * BUSY_WAIT_MS, () => this.clients.every(settled));
