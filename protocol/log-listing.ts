@@ -26,11 +26,13 @@ export interface PageVerdict {
 }
 
 export interface ListingResult {
-  /** Valid entries not known yet, newer than `checkpoint` when there is one. */
+  /** Valid entries not known yet, newer than the first candidate when there is one. */
   entries: EntryRef[];
-  /** The checkpoint to load first, when the entries alone cannot be trusted to be complete. */
-  checkpoint: CheckpointRef | undefined;
-  /** `checkpoint` and the next older valid ones, newest first, as many as were asked for: where to fall back if it does not decode. */
+  /**
+   * Empty when the entries alone are complete; otherwise the checkpoint to
+   * load first and the next older valid ones, newest first, as many as were
+   * asked for: where to fall back if it does not decode.
+   */
   candidates: CheckpointRef[];
 }
 
@@ -59,7 +61,6 @@ export interface KnownLog {
 export class ListingJudge {
   private readonly entries: EntryRef[] = [];
   private readonly checkpoints: CheckpointRef[] = [];
-  private checkpointsSeen = 0;
   private needsCheckpoint = false;
   private reachedWatermark = false;
   private done = false;
@@ -100,10 +101,9 @@ export class ListingJudge {
       else if (parsed.kind === "entry") {
         if (!this.known.knows(parsed)) this.entries.push({ ...parsed, key: object.key, lastModified: object.lastModified });
       } else {
-        if (this.checkpoints.length < this.candidatesWanted) this.checkpoints.push({ key: object.key, ts: parsed.ts });
-        this.checkpointsSeen++;
-        this.needsCheckpoint ||= this.known.watermark < 0 || this.checkpointsSeen >= 2;
-        this.done = this.needsCheckpoint && this.checkpointsSeen >= this.candidatesWanted;
+        this.checkpoints.push({ key: object.key, ts: parsed.ts });
+        this.needsCheckpoint ||= this.known.watermark < 0 || this.checkpoints.length >= 2;
+        this.done = this.needsCheckpoint && this.checkpoints.length >= this.candidatesWanted;
       }
       if (this.done) break;
     }
@@ -112,10 +112,10 @@ export class ListingJudge {
 
   /** What to fetch, once the listing is complete or has run out. */
   result(): ListingResult {
-    const candidates = this.reachedWatermark && !this.needsCheckpoint ? [] : [...this.checkpoints];
-    const checkpoint = candidates[0];
-    const entries = checkpoint ? this.entries.filter((entry) => entry.ts > checkpoint.ts) : [...this.entries];
-    return { entries, checkpoint, candidates };
+    const candidates = this.reachedWatermark && !this.needsCheckpoint ? [] : this.checkpoints.slice(0, this.candidatesWanted);
+    const newest = candidates[0];
+    const entries = newest ? this.entries.filter((entry) => entry.ts > newest.ts) : [...this.entries];
+    return { entries, candidates };
   }
 }
 

@@ -63,7 +63,22 @@ function harness(state = new ManifestState()) {
     objects.set(entryKey(M, ts, session, seq), { body: encodeEntry({ ts, session, seq, ops: [[`k${ts}`, { value: ts }]] }), lastModified });
   const putCheckpoint = (ts: number, body?: string) =>
     objects.set(checkpointKey(M, ts), { body: body ?? encodeCheckpoint({ ts, state: [["cp", { value: ts }]] }), lastModified: ts + 20_000 });
-  return { machine, objects, outcomes, sent, run, putEntry, putCheckpoint, drain, now, at: (ms: number) => (time = ms), fetchRounds: () => fetchRounds };
+  /** Unreadable checkpoints, a second apart from T0 - 70 s on. */
+  const plantCheckpoints = (count: number) => {
+    for (let i = 0; i < count; i++) putCheckpoint(T0 - 70_000 + i * 1_000, "{planted");
+  };
+  return { machine, objects, outcomes, sent, run, putEntry, putCheckpoint, drain, now, at: (ms: number) => (time = ms), fetchRounds: () => fetchRounds, plantCheckpoints };
+}
+
+/** A readable checkpoint and an entry, `planted` unreadable checkpoints above them, an entry above those: one sync starts from the readable one. */
+function syncedPastPlanted(planted: number) {
+  const h = harness();
+  h.putCheckpoint(T0 - 90_000);
+  h.putEntry(T0 - 80_000);
+  h.plantCheckpoints(planted);
+  h.putEntry(T0 - 50_000);
+  expect(h.run()).toMatchObject({ log: { checkpoint: { ts: T0 - 90_000 }, entries: [{ ts: T0 - 80_000 }, { ts: T0 - 50_000 }] } });
+  return h;
 }
 
 describe("sync machine", () => {
@@ -115,12 +130,7 @@ describe("sync machine", () => {
   });
 
   it("judges the same listing again after an unreadable checkpoint, fetching each body once", () => {
-    const h = harness();
-    h.putCheckpoint(T0 - 90_000);
-    h.putEntry(T0 - 80_000);
-    for (let i = 0; i < 5; i++) h.putCheckpoint(T0 - 70_000 + i * 1_000, "{planted");
-    h.putEntry(T0 - 50_000);
-    expect(h.run()).toMatchObject({ log: { checkpoint: { ts: T0 - 90_000 }, entries: [{ ts: T0 - 80_000 }, { ts: T0 - 50_000 }] } });
+    const h = syncedPastPlanted(5);
     expect(h.sent.filter((r) => r.kind === "listPage")).toHaveLength(1);
     const fetched = h.sent.flatMap((r) => (r.kind === "getBody" ? [r.key] : []));
     expect(fetched).toHaveLength(8);
@@ -128,20 +138,15 @@ describe("sync machine", () => {
   });
 
   it("once a checkpoint is unreadable, fetches the older candidates at once rather than one round each", () => {
-    const h = harness();
-    h.putCheckpoint(T0 - 90_000);
-    h.putEntry(T0 - 80_000);
-    for (let i = 0; i < 6; i++) h.putCheckpoint(T0 - 70_000 + i * 1_000, "{planted");
-    h.putEntry(T0 - 50_000);
-    expect(h.run()).toMatchObject({ log: { checkpoint: { ts: T0 - 90_000 }, entries: [{ ts: T0 - 80_000 }, { ts: T0 - 50_000 }] } });
-    // The newest alone (a checkpoint can be large), then the next 7 together, then the entries above the readable one.
+    const h = syncedPastPlanted(6);
+    // The newest alone (a checkpoint can be large), then up to 7 older ones together, then the entry above the readable one.
     expect(h.fetchRounds()).toBe(3);
   });
 
   it("gives a round up after MAX_UNREADABLE_CHECKPOINTS unreadable ones, and the next sync goes on past them", () => {
     const h = harness();
     h.putCheckpoint(T0 - 90_000);
-    for (let i = 0; i < MAX_UNREADABLE_CHECKPOINTS + 1; i++) h.putCheckpoint(T0 - 70_000 + i * 1_000, "{planted");
+    h.plantCheckpoints(MAX_UNREADABLE_CHECKPOINTS + 1);
     expect(h.run()).toBeUndefined();
     expect(h.outcomes).toContainEqual(expect.objectContaining({ kind: "failed", message: expect.stringMatching(/unreadable/) }));
     expect(h.fetchRounds()).toBe(2);

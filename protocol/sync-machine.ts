@@ -280,7 +280,8 @@ export class SyncMachine {
 
   private startFetching(now: SyncNow): void {
     const result = this.judge!.result();
-    const checkpoint = result.checkpoint && result.checkpoint.ts > this.log.watermark ? result.checkpoint : undefined;
+    const newest = result.candidates[0];
+    const checkpoint = newest && newest.ts > this.log.watermark ? newest : undefined;
     const entries = checkpoint ? result.entries : result.entries.filter((entry) => !this.log.knows(entry));
     const candidates = !checkpoint ? [] : this.fetchedBodies.has(checkpoint.key) ? [checkpoint] : result.candidates.filter((c) => c.ts > this.log.watermark);
     const wanted = [...candidates.map((c) => ({ key: c.key, ts: c.ts, checkpoint: true })), ...entries.map((e) => ({ key: e.key, ts: e.ts, checkpoint: false }))];
